@@ -1,0 +1,77 @@
+"""The table of op types: kernel, shape function and gradient for each.
+
+Every op family module registers its ops here once, by explicit calls at
+module level.  The executor and the gradient driver look ops up by type.
+"""
+
+
+class _NoGradient:
+    """Marks an op type as explicitly not differentiable."""
+
+    def __repr__(self):
+        return "NO_GRADIENT"
+
+
+NO_GRADIENT = _NoGradient()
+
+
+class _AllInputs:
+    """``ref_inputs`` value for ops whose every input names a variable."""
+
+    def __contains__(self, index):
+        return True
+
+
+ALL_INPUTS = _AllInputs()
+
+
+class OpDef:
+    """What the runtime knows about one op type.
+
+    Attributes:
+        type: TF's CamelCase op type, e.g. ``"MatMul"``.
+        kernel: ``kernel(ctx, *input_arrays) -> array`` (or a tuple for several
+            outputs); ``ctx`` carries ``op``, ``attrs`` and the session state.
+        shape_fn: ``shape_fn(op) -> [TensorShape, ...]``, one per output; raises
+            ValueError for inputs that cannot fit.
+        grad: ``grad(op, *out_grads) -> [Tensor or None, ...]`` per input, built from
+            graph ops; or ``NO_GRADIENT``.
+        ref_inputs: indices of inputs that name a variable instead of passing its
+            value (the executor neither reads nor waits on them).
+        stateful: the op has effects or randomness, so it is never folded or merged.
+    """
+
+    __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful")
+
+    def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful):
+        self.type = op_type
+        self.kernel = kernel
+        self.shape_fn = shape_fn
+        self.grad = grad
+        self.ref_inputs = ref_inputs
+        self.stateful = stateful
+
+
+_REGISTRY = {}
+
+
+def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False):
+    """Register op type ``op_type``; ``grad`` is a function or ``NO_GRADIENT``."""
+    if op_type in _REGISTRY:
+        raise KeyError("Op type '%s' is registered twice." % op_type)
+    if grad is None:
+        raise ValueError("Op '%s': pass a gradient function or NO_GRADIENT." % op_type)
+    if not isinstance(ref_inputs, _AllInputs):
+        ref_inputs = tuple(ref_inputs)
+    _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful)
+
+
+def get(op_type):
+    try:
+        return _REGISTRY[op_type]
+    except KeyError:
+        raise LookupError("No op registered for type '%s'." % op_type) from None
+
+
+def registered_types():
+    return sorted(_REGISTRY)
