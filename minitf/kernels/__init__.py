@@ -1,0 +1,1 @@
+"""numba kernels: plain Python functions jitted at module level (no graph knowledge)."""
