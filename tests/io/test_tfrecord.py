@@ -1,0 +1,191 @@
+"""TFRecord framing: round trips, golden bytes from the spec, corruption and truncation."""
+
+import gzip
+import struct
+import zlib
+
+import numpy as np
+import pytest
+
+from minitf.framework import errors
+from minitf.io.tfrecord import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
+                                tf_record_iterator)
+
+
+def _bitwise_crc32c(data):
+    """Reference CRC32C from its definition (independent of minitf.io.crc32c)."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 * (crc & 1))
+    return crc ^ 0xFFFFFFFF
+
+
+def _masked(data):
+    crc = _bitwise_crc32c(data)
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def _golden_record(data):
+    """One record framed as FORMATS.md says: len, masked crc(len), data, masked crc(data)."""
+    length = struct.pack("<Q", len(data))
+    return length + struct.pack("<I", _masked(length)) + data + struct.pack("<I", _masked(data))
+
+
+def _records():
+    rng = np.random.default_rng(0)
+    return [b"", b"hello", bytes(range(256)), rng.bytes(70_000), b"last"]
+
+
+def _write(path, records, options=None):
+    with TFRecordWriter(str(path), options) as writer:
+        for record in records:
+            writer.write(record)
+
+
+def test_round_trip(tmp_path):
+    path = tmp_path / "data.tfrecord"
+    _write(path, _records())
+    assert list(tf_record_iterator(str(path))) == _records()
+
+
+def test_empty_file_has_no_records(tmp_path):
+    path = tmp_path / "empty.tfrecord"
+    _write(path, [])
+    assert path.read_bytes() == b""
+    assert list(tf_record_iterator(str(path))) == []
+
+
+def test_golden_framing_bytes(tmp_path):
+    path = tmp_path / "golden.tfrecord"
+    records = [b"", b"a", b"minitf record", bytes(1000)]
+    _write(path, records)
+    assert path.read_bytes() == b"".join(_golden_record(r) for r in records)
+
+
+def test_golden_bytes_spelled_out(tmp_path):
+    # The 12-byte header of a 1-byte record, checked field by field.
+    path = tmp_path / "one.tfrecord"
+    _write(path, [b"x"])
+    raw = path.read_bytes()
+    assert len(raw) == 8 + 4 + 1 + 4
+    assert raw[:8] == b"\x01" + b"\x00" * 7
+    assert struct.unpack("<I", raw[8:12])[0] == _masked(raw[:8])
+    assert raw[12:13] == b"x"
+    assert struct.unpack("<I", raw[13:])[0] == _masked(b"x")
+
+
+def test_reads_file_written_from_spec(tmp_path):
+    path = tmp_path / "spec.tfrecord"
+    path.write_bytes(_golden_record(b"one") + _golden_record(b"two"))
+    assert list(tf_record_iterator(path)) == [b"one", b"two"]
+
+
+def test_str_record_is_written_as_utf8(tmp_path):
+    path = tmp_path / "text.tfrecord"
+    _write(path, ["héllo"])
+    assert list(tf_record_iterator(str(path))) == ["héllo".encode("utf-8")]
+
+
+def test_flush_makes_records_readable_before_close(tmp_path):
+    path = tmp_path / "flushed.tfrecord"
+    writer = TFRecordWriter(str(path))
+    writer.write(b"early")
+    writer.flush()
+    assert list(tf_record_iterator(str(path))) == [b"early"]
+    writer.close()
+    writer.close()  # twice is harmless
+    with pytest.raises(errors.FailedPreconditionError):
+        writer.write(b"late")
+
+
+# Byte positions inside the second record (the first is b"first": 5 data bytes).
+FIRST = b"first"
+SECOND_OFFSET = 12 + len(FIRST) + 4
+
+
+@pytest.mark.parametrize("where,what", [
+    (0, "length crc"),         # a length byte
+    (9, "length crc"),         # the length's crc
+    (12 + 2, "data crc"),      # a data byte
+    (12 + 6 + 1, "data crc"),  # the data's crc
+])
+def test_corrupt_byte_raises_data_loss_with_offset(tmp_path, where, what):
+    path = tmp_path / "corrupt.tfrecord"
+    _write(path, [FIRST, b"second", b"third"])
+    raw = bytearray(path.read_bytes())
+    raw[SECOND_OFFSET + where] ^= 0x40
+    path.write_bytes(bytes(raw))
+
+    got = []
+    with pytest.raises(errors.DataLossError) as info:
+        for record in tf_record_iterator(str(path)):
+            got.append(record)
+    assert got == [FIRST]  # the good record comes out; the corrupt one never does
+    message = str(info.value)
+    assert str(SECOND_OFFSET) in message
+    assert str(path) in message
+    assert what in message
+    assert isinstance(info.value, errors.OpError)
+
+
+@pytest.mark.parametrize("cut", [1, 11, 12, 12 + 3, 12 + 6, 12 + 6 + 3])
+def test_truncated_file_raises_data_loss(tmp_path, cut):
+    path = tmp_path / "truncated.tfrecord"
+    _write(path, [FIRST, b"second"])
+    raw = path.read_bytes()
+    path.write_bytes(raw[:SECOND_OFFSET + cut])
+
+    got = []
+    with pytest.raises(errors.DataLossError) as info:
+        for record in tf_record_iterator(str(path)):
+            got.append(record)
+    assert got == [FIRST]
+    assert "truncated" in str(info.value)
+    assert str(SECOND_OFFSET) in str(info.value)
+
+
+def test_missing_file_and_directory_raise_not_found(tmp_path):
+    with pytest.raises(errors.NotFoundError):
+        next(tf_record_iterator(str(tmp_path / "nope.tfrecord")))
+    with pytest.raises(errors.NotFoundError):
+        TFRecordWriter(str(tmp_path / "no_dir" / "x.tfrecord"))
+
+
+@pytest.mark.parametrize("options", [
+    TFRecordOptions(TFRecordCompressionType.GZIP), "GZIP", TFRecordCompressionType.GZIP])
+def test_gzip_round_trip(tmp_path, options):
+    path = tmp_path / "data.tfrecord.gz"
+    _write(path, _records(), options)
+    # The file is a plain gzip stream of the uncompressed framing.
+    assert gzip.decompress(path.read_bytes()) == b"".join(_golden_record(r) for r in _records())
+    assert list(tf_record_iterator(str(path), options)) == _records()
+
+
+@pytest.mark.parametrize("options", [
+    TFRecordOptions(TFRecordCompressionType.ZLIB, compression_level=3), "ZLIB"])
+def test_zlib_round_trip(tmp_path, options):
+    path = tmp_path / "data.tfrecord.z"
+    _write(path, _records(), options)
+    assert zlib.decompress(path.read_bytes()) == b"".join(_golden_record(r) for r in _records())
+    assert list(tf_record_iterator(str(path), options)) == _records()
+
+
+def test_truncated_compressed_file_raises_data_loss(tmp_path):
+    path = tmp_path / "cut.tfrecord.gz"
+    _write(path, _records(), "GZIP")
+    raw = path.read_bytes()
+    path.write_bytes(raw[:len(raw) // 2])
+    with pytest.raises(errors.DataLossError):
+        list(tf_record_iterator(str(path), "GZIP"))
+
+
+def test_compression_type_strings():
+    get = TFRecordOptions.get_compression_type_string
+    assert get(None) == ""
+    assert get(TFRecordOptions()) == ""
+    assert get(TFRecordOptions("GZIP")) == "GZIP"
+    assert get(TFRecordCompressionType.ZLIB) == "ZLIB"
+    with pytest.raises(ValueError):
+        TFRecordOptions("LZMA")
