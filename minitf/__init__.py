@@ -16,23 +16,11 @@ from minitf.framework.graph import (Graph, GraphKeys, Operation, Tensor, add_to_
 from minitf.framework.session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata,
                                       RunOptions, Session, get_default_session)
 from minitf.framework.tensor_shape import Dimension, TensorShape
-from minitf.ops.array_ops import (broadcast_to, constant, fill, identity, ones, ones_like,
-                                  placeholder, placeholder_with_default, rank, reshape, shape,
-                                  size, stop_gradient, zeros, zeros_like)
-from minitf.ops.control_flow_ops import (Assert, Print, case, cond, group, no_op, tuple,  # noqa: A004
-                                         while_loop)
-from minitf.ops.math_ops import (add, add_n, cast, matmul, multiply, negative, range,  # noqa: A004
-                                 reduce_mean, reduce_sum, subtract, to_double, to_float,
-                                 to_int32, to_int64)
-from minitf.ops.variables import (Variable, all_variables, assert_variables_initialized,
-                                  assign, assign_add, assign_sub, global_variables,
-                                  global_variables_initializer, initialize_all_variables,
-                                  initialize_variables, is_variable_initialized,
-                                  local_variables, local_variables_initializer,
-                                  model_variables, report_uninitialized_variables,
-                                  trainable_variables, variables_initializer)
+from minitf.ops.array_ops import *  # noqa: F401,F403
+from minitf.ops.control_flow_ops import *  # noqa: F401,F403
+from minitf.ops.math_ops import *  # noqa: F401,F403
+from minitf.ops.variables import *  # noqa: F401,F403
 
-mul, sub, neg = multiply, subtract, negative
 newaxis = None
 __version__ = "1.15.0"
 VERSION = __version__

@@ -11,6 +11,10 @@ from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from minitf.ops.op_util import (const_value, make_op, same_shape, scalar_shape,
                                 shape_from_tensor, unary)
 
+__all__ = ["broadcast_to", "constant", "fill", "identity", "ones", "ones_like", "placeholder",
+           "placeholder_with_default", "rank", "reshape", "shape", "size", "stop_gradient",
+           "zeros", "zeros_like"]
+
 
 # -- Const ----------------------------------------------------------------------
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
@@ -352,9 +356,3 @@ def slice_helper(tensor, key):
     """``tensor[key]`` with numpy-style basic indexing (see ``strided_slice``)."""
     from minitf.ops import array_ops_more
     return array_ops_more.slice_helper(tensor, key)
-
-
-__all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "np", "dtypes", "errors", "Tensor", "TensorShape", "NO_GRADIENT", "register", "as_shape",
-    "unknown_shape", "convert_to_tensor", "get_default_graph", "const_value", "make_op",
-    "same_shape", "scalar_shape", "shape_from_tensor", "unary")]

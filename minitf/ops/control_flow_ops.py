@@ -18,6 +18,8 @@ from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from minitf.ops import array_ops
 from minitf.ops.op_util import make_op
 
+__all__ = ["Assert", "Print", "case", "cond", "group", "no_op", "tuple", "while_loop"]
+
 
 # -- NoOp, group, tuple ------------------------------------------------------------------
 def no_op(name=None):

@@ -14,6 +14,10 @@ from minitf.ops import array_ops
 from minitf.ops.op_util import (binary, broadcast_shape, const_value, make_op, same_shape,
                                 unary)
 
+__all__ = ["add", "add_n", "cast", "matmul", "multiply", "negative", "range", "reduce_mean",
+           "reduce_sum", "subtract", "to_double", "to_float", "to_int32", "to_int64",
+           "mul", "sub", "neg"]
+
 
 # -- Add, Sub, Mul ----------------------------------------------------------------
 def add(x, y, name=None):
@@ -392,3 +396,6 @@ def _reduced_shape_kernel(ctx, shape, axes):
 
 
 register("ReducedShape", _reduced_shape_kernel, lambda op: [op._inputs[0].shape], NO_GRADIENT)
+
+
+mul, sub, neg = multiply, subtract, negative  # TF 0.x names the course still uses

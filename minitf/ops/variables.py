@@ -14,6 +14,12 @@ from minitf.framework.tensor_shape import unknown_shape
 from minitf.ops import array_ops
 from minitf.ops.op_util import make_op, scalar_shape
 
+__all__ = ["Variable", "all_variables", "assert_variables_initialized", "assign", "assign_add",
+           "assign_sub", "global_variables", "global_variables_initializer",
+           "initialize_all_variables", "initialize_variables", "is_variable_initialized",
+           "local_variables", "local_variables_initializer", "model_variables",
+           "report_uninitialized_variables", "trainable_variables", "variables_initializer"]
+
 
 class Variable:
     """A tensor-valued variable, kept per session.
