@@ -3,7 +3,7 @@
 ``import minitf as tf`` and TF 1.x graph-and-session code runs.  This module
 only re-exports the public API; the engine lives in ``framework/`` and ``ops/``.
 """
-from minitf import errors
+from minitf import errors, python_io, summary  # noqa: F401
 from minitf.framework.dtypes import (DType, as_dtype, bool, double, float16, float32,  # noqa: A004
                                      float64, half, int8, int16, int32, int64, string, uint8)
 from minitf.framework.gradients import gradients

@@ -122,52 +122,52 @@ class Tensor:
 
     # Operator overloads: each forwards to the public op of the same meaning.
     def __add__(self, y):
-        return _math().add(self, y)
+        return _math().add(self, y, name="add")
 
     def __radd__(self, x):
-        return _math().add(x, self)
+        return _math().add(x, self, name="add")
 
     def __sub__(self, y):
-        return _math().subtract(self, y)
+        return _math().subtract(self, y, name="sub")
 
     def __rsub__(self, x):
-        return _math().subtract(x, self)
+        return _math().subtract(x, self, name="sub")
 
     def __mul__(self, y):
-        return _math().multiply(self, y)
+        return _math().multiply(self, y, name="mul")
 
     def __rmul__(self, x):
-        return _math().multiply(x, self)
+        return _math().multiply(x, self, name="mul")
 
     def __truediv__(self, y):
-        return _math().truediv(self, y)
+        return _math().truediv(self, y, name="truediv")
 
     def __rtruediv__(self, x):
-        return _math().truediv(x, self)
+        return _math().truediv(x, self, name="truediv")
 
     def __floordiv__(self, y):
-        return _math().floordiv(self, y)
+        return _math().floordiv(self, y, name="floordiv")
 
     def __rfloordiv__(self, x):
-        return _math().floordiv(x, self)
+        return _math().floordiv(x, self, name="floordiv")
 
     def __mod__(self, y):
-        return _math().floormod(self, y)
+        return _math().floormod(self, y, name="mod")
 
     def __rmod__(self, x):
-        return _math().floormod(x, self)
+        return _math().floormod(x, self, name="mod")
 
     def __pow__(self, y):
-        return _math().pow(self, y)
+        return _math().pow(self, y, name="pow")
 
     def __rpow__(self, x):
-        return _math().pow(x, self)
+        return _math().pow(x, self, name="pow")
 
     def __matmul__(self, y):
-        return _math().matmul(self, y)
+        return _math().matmul(self, y, name="matmul")
 
     def __rmatmul__(self, x):
-        return _math().matmul(x, self)
+        return _math().matmul(x, self, name="matmul")
 
     def __neg__(self):
         return _math().negative(self)
@@ -319,7 +319,10 @@ class Graph:
             if t.graph is not self:
                 raise ValueError("Tensor %s must be from the same graph as the op being created "
                                  "(%s)." % (t, op_type))
-        name = self.unique_name(name or op_type)
+        if name and name.endswith("/"):
+            name = name[:-1]  # a full name from name_scope, already unique
+        else:
+            name = self.unique_name(name or op_type)
         ctx = self._ctx
         control_inputs = self._current_control_inputs(inputs)
         device = self._device_stack[-1] if self._device_stack else ""

@@ -39,23 +39,27 @@ class OpDef:
         ref_inputs: indices of inputs that name a variable instead of passing its
             value (the executor neither reads nor waits on them).
         stateful: the op has effects or randomness, so it is never folded or merged.
+        reread: the op reads mutable state (a variable); the executor runs it
+            again right before each consumer, so a consumer sees assignments
+            that its control dependencies made earlier in the same run.
     """
 
-    __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful")
+    __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful", "reread")
 
-    def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful):
+    def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful, reread=False):
         self.type = op_type
         self.kernel = kernel
         self.shape_fn = shape_fn
         self.grad = grad
         self.ref_inputs = ref_inputs
         self.stateful = stateful
+        self.reread = reread
 
 
 _REGISTRY = {}
 
 
-def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False):
+def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread=False):
     """Register op type ``op_type``; ``grad`` is a function or ``NO_GRADIENT``."""
     if op_type in _REGISTRY:
         raise KeyError("Op type '%s' is registered twice." % op_type)
@@ -63,7 +67,7 @@ def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False):
         raise ValueError("Op '%s': pass a gradient function or NO_GRADIENT." % op_type)
     if not isinstance(ref_inputs, _AllInputs):
         ref_inputs = tuple(ref_inputs)
-    _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful)
+    _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful, reread)
 
 
 def get(op_type):

@@ -304,7 +304,16 @@ class BaseSession:
                             None, nxt, "Graph has a cycle through op '%s'." % nxt.name)
                     active.add(nxt)
                     stack.append((nxt, iter(deps(nxt))))
-        return [self._step(op) for op in order]
+        steps = []
+        for op in order:
+            refs = op_registry.get(op.type).ref_inputs
+            for i, t in enumerate(op._inputs):
+                if i in refs or t in fed or t.op not in done:
+                    continue
+                if op_registry.get(t.op.type).reread:
+                    steps.append(self._step(t.op))
+            steps.append(self._step(op))
+        return steps
 
     def _step(self, op):
         kctx = self._kernel_ctxs.get(op)

@@ -12,17 +12,36 @@ def make_op(op_type, inputs, out_dtypes, name=None, attrs=None):
     return graph.create_op(op_type, inputs, out_dtypes, name=name, attrs=attrs)
 
 
+def op_scope(name, default, values=()):
+    """Name scope for one op: inputs converted inside it are named ``<op>/x``.
+
+    Yields the op's full name ending in ``/``; pass it to ``make_op`` as is.
+    """
+    graph = _graph_of(values)
+    return graph.name_scope(name or default)
+
+
+def _graph_of(values):
+    for v in values:
+        g = getattr(v, "graph", None)
+        if g is not None and hasattr(g, "create_op"):
+            return g
+    return get_default_graph()
+
+
 def unary(op_type, x, name=None, attrs=None, dtype=None):
     """Build a one-input, one-output op; returns its output tensor."""
-    x = convert_to_tensor(x)
-    return make_op(op_type, [x], [dtype or x.dtype], name, attrs)._outputs[0]
+    with op_scope(name, op_type, [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        return make_op(op_type, [x], [dtype or x.dtype], scope, attrs)._outputs[0]
 
 
 def binary(op_type, x, y, name=None, out_dtype=None, attrs=None):
     """Build a two-input op whose operands must share a dtype, as TF requires."""
-    x, y = convert_pair(x, y)
-    check_same_dtype(op_type, x, y)
-    return make_op(op_type, [x, y], [out_dtype or x.dtype], name, attrs)._outputs[0]
+    with op_scope(name, op_type, [x, y]) as scope:
+        x, y = convert_pair(x, y)
+        check_same_dtype(op_type, x, y)
+        return make_op(op_type, [x, y], [out_dtype or x.dtype], scope, attrs)._outputs[0]
 
 
 def check_same_dtype(op_type, x, y):

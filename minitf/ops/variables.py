@@ -57,7 +57,7 @@ class Variable:
             if validate_shape and not shape.is_fully_defined():
                 raise ValueError("initial_value must have a shape specified: %s" % init)
             with graph.name_scope(op_name + "/"):
-                self._variable = make_op("VariableV2", [], [init.dtype], op_name,
+                self._variable = make_op("VariableV2", [], [init.dtype], scope,
                                          {"shape": shape, "dtype": init.dtype,
                                           "container": "", "shared_name": ""})._outputs[0]
                 self._initial_value = init
@@ -169,7 +169,8 @@ def _variable_shape(op):
     return [op._attrs["shape"]]
 
 
-register("VariableV2", _variable_kernel, _variable_shape, lambda op, g: [], stateful=True)
+register("VariableV2", _variable_kernel, _variable_shape, lambda op, g: [], stateful=True,
+         reread=True)
 
 
 # -- Assign, AssignAdd, AssignSub -------------------------------------------------------
