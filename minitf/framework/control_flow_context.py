@@ -17,6 +17,8 @@ class ControlFlowContext:
         captures: tensors from outside that ops in here read.
         control_captures: ops from outside that ops in here wait for.
         owner: the op that runs this context (set once it exists).
+        inputs: tensors made in here whose values the owner sets before each
+            run of the context (a loop's variables), so they are never computed.
     """
 
     def __init__(self, parent, name):
@@ -26,6 +28,7 @@ class ControlFlowContext:
         self.captures = []
         self.control_captures = []
         self.owner = None
+        self.inputs = []
 
     def encloses(self, ctx):
         """True if ``ctx`` is this context or nested inside it."""

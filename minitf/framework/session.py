@@ -237,7 +237,7 @@ class BaseSession:
     def _run_context(self, ctx, env, targets):
         plan = self._subplans.get((ctx, targets))
         if plan is None:
-            plan = self._schedule(targets, (), set(), ctx)
+            plan = self._schedule(targets, (), set(ctx.inputs), ctx)
             self._subplans[(ctx, targets)] = plan
         self._execute(plan, env)
 

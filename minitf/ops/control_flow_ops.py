@@ -278,14 +278,18 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     graph = get_default_graph()
     with graph.name_scope(name or "while"):
         if maximum_iterations is not None:
-            return _bounded_while(cond_fn, body_fn, inits, invariants, maximum_iterations,
-                                  single, graph)
+            res = _bounded_while(cond_fn, body_fn, inits, invariants, maximum_iterations,
+                                 single)
+            if single or (len(res) == 1 and not return_same_structure):
+                return res[0]
+            return res if isinstance(loop_vars, list) else builtins.tuple(res)
         outer = graph._ctx
         body_ctx = ControlFlowContext(outer, "body")
         with graph._in_context(body_ctx):
             loop_vars_t = [make_op("LoopVar", [], [t.dtype], "LoopVar",
                                    {"shape": s, "dtype": t.dtype})._outputs[0]
                            for t, s in zip(inits, invariants)]
+            body_ctx.inputs = loop_vars_t
             with graph.name_scope("cond"):
                 pred = convert_to_tensor(cond_fn(*loop_vars_t))
             with graph.name_scope("body"):
@@ -316,8 +320,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         op._eager_inputs = len(inits)
         body_ctx.owner = op
         results = op._outputs
-    if single:
-        return results[0]
+    if single or (len(results) == 1 and not return_same_structure):
+        return results[0]  # TF 1.x unpacks a single loop variable
     return results if isinstance(loop_vars, list) else builtins.tuple(results)
 
 
@@ -326,7 +330,7 @@ def _refines(shape, invariant):
     return all(b is None or a == b for a, b in zip(shape.as_list(), invariant.as_list()))
 
 
-def _bounded_while(cond_fn, body_fn, inits, invariants, maximum_iterations, single, graph):
+def _bounded_while(cond_fn, body_fn, inits, invariants, maximum_iterations, single):
     n = convert_to_tensor(maximum_iterations, dtype=dtypes.int32)
     from minitf.ops import math_ops
     counter = array_ops.constant(0, dtype=dtypes.int32, name="iteration")
@@ -340,7 +344,7 @@ def _bounded_while(cond_fn, body_fn, inits, invariants, maximum_iterations, sing
         return [i + 1] + out
 
     res = while_loop(c, b, [counter] + inits, [TensorShape([])] + invariants)
-    return res[1] if single else res[1:]
+    return list(res[1:])
 
 
 def _loop_var_kernel(ctx):
@@ -403,6 +407,7 @@ def _while_grad(op, *grads):
         g_in = [make_op("LoopVar", [], [o.dtype], "LoopVar",
                         {"shape": s, "dtype": o.dtype})._outputs[0]
                 for o, s in zip(outs, a["shape_invariants"])]
+        grad_ctx.inputs = g_in
         pairs = [(o, g) for o, g in zip(outs, g_in) if o.dtype.is_floating]
         step = gradients([o for o, _ in pairs], wrt, [g for _, g in pairs]) if pairs else \
             [None] * len(wrt)

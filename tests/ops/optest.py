@@ -24,10 +24,13 @@ class Case:
             differentiate, or True for all float inputs, or False.
         rtol, atol: forward tolerances.
         id: readable test id.
+        known_rank: the unknown-shape forward run feeds placeholders of known rank
+            (all dimensions unknown) instead of unknown rank, for builders that
+            need static ranks (e.g. ``tensordot``).
     """
 
     def __init__(self, op_type, build, ref, inputs, grad=True, rtol=1e-6, atol=1e-6, id=None,
-                 grad_rtol=1e-4):
+                 grad_rtol=1e-4, known_rank=False):
         self.op_type = op_type
         self.build = build
         self.ref = ref
@@ -37,6 +40,7 @@ class Case:
         self.atol = atol
         self.grad_rtol = grad_rtol
         self.id = id or op_type
+        self.known_rank = known_rank
 
     def __repr__(self):
         return self.id
@@ -48,7 +52,9 @@ def check_forward(case):
     with g.as_default():
         consts = [tf.constant(x) for x in case.inputs]
         out = case.build(*consts)
-        phs = [tf.placeholder(tf.as_dtype(x.dtype), shape=None) for x in case.inputs]
+        phs = [tf.placeholder(tf.as_dtype(x.dtype),
+                              shape=[None] * x.ndim if case.known_rank else None)
+               for x in case.inputs]
         out_unknown = case.build(*phs)
         with tf.Session() as sess:
             got = sess.run(out)
