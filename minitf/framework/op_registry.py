@@ -42,11 +42,16 @@ class OpDef:
         reread: the op reads mutable state (a variable); the executor runs it
             again right before each consumer, so a consumer sees assignments
             that its control dependencies made earlier in the same run.
+        forwards: the op passes input 0 through unchanged (Identity), so a
+            re-read variable is re-read through it too, as TF 1.x's reference
+            semantics make ``identity(v)`` see the variable's current value.
     """
 
-    __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful", "reread")
+    __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful", "reread",
+                 "forwards")
 
-    def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful, reread=False):
+    def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful, reread=False,
+                 forwards=False):
         self.type = op_type
         self.kernel = kernel
         self.shape_fn = shape_fn
@@ -54,12 +59,14 @@ class OpDef:
         self.ref_inputs = ref_inputs
         self.stateful = stateful
         self.reread = reread
+        self.forwards = forwards
 
 
 _REGISTRY = {}
 
 
-def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread=False):
+def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread=False,
+             forwards=False):
     """Register op type ``op_type``; ``grad`` is a function or ``NO_GRADIENT``."""
     if op_type in _REGISTRY:
         raise KeyError("Op type '%s' is registered twice." % op_type)
@@ -67,7 +74,8 @@ def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread
         raise ValueError("Op '%s': pass a gradient function or NO_GRADIENT." % op_type)
     if not isinstance(ref_inputs, _AllInputs):
         ref_inputs = tuple(ref_inputs)
-    _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful, reread)
+    _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful, reread,
+                               forwards)
 
 
 def get(op_type):

@@ -144,6 +144,21 @@ class _Plan:
         return [s[1].op for s in self.steps]
 
 
+def _reread_chain(op, fed):
+    """Ops to run again before a consumer of ``op``: a variable read and the
+    identities that forward it, innermost first; empty for any other op."""
+    chain = []
+    while True:
+        opdef = op_registry.get(op.type)
+        if opdef.reread:
+            chain.append(op)
+            return chain[::-1]
+        if not opdef.forwards or not op._inputs or op._inputs[0] in fed:
+            return []
+        chain.append(op)
+        op = op._inputs[0].op
+
+
 class BaseSession:
     """Shared machinery of ``Session`` and ``InteractiveSession``."""
 
@@ -304,16 +319,23 @@ class BaseSession:
                             None, nxt, "Graph has a cycle through op '%s'." % nxt.name)
                     active.add(nxt)
                     stack.append((nxt, iter(deps(nxt))))
-        steps = []
+        ops, emitted, last_effect = [], {}, -1
         for op in order:
-            refs = op_registry.get(op.type).ref_inputs
+            opdef = op_registry.get(op.type)
             for i, t in enumerate(op._inputs):
-                if i in refs or t in fed or t.op not in done:
+                if i in opdef.ref_inputs or t in fed or t.op not in done:
                     continue
-                if op_registry.get(t.op.type).reread:
-                    steps.append(self._step(t.op))
-            steps.append(self._step(op))
-        return steps
+                # Re-read a variable only if something with effects ran since.
+                chain = _reread_chain(t.op, fed)
+                if chain and emitted.get(chain[-1], -1) < last_effect:
+                    for r in chain:
+                        emitted[r] = len(ops)
+                        ops.append(r)
+            emitted[op] = len(ops)
+            if opdef.stateful and not opdef.reread:
+                last_effect = len(ops)
+            ops.append(op)
+        return [self._step(op) for op in ops]
 
     def _step(self, op):
         kctx = self._kernel_ctxs.get(op)
@@ -382,11 +404,14 @@ class InteractiveSession(BaseSession):
         super().__init__(target, graph, config)
         self._default_cm = self.as_default()
         self._default_cm.__enter__()
+        self._graph_cm = self._graph.as_default()
+        self._graph_cm.__enter__()
 
     def close(self):
         if self._default_cm is not None:
             cm, self._default_cm = self._default_cm, None
             cm.__exit__(None, None, None)
+            self._graph_cm.__exit__(None, None, None)
         super().close()
 
 

@@ -249,3 +249,23 @@ def test_variable_from_callable_and_validate_shape():
         assert sess.run(grow).shape == (3,)
         with pytest.raises(tf.errors.InvalidArgumentError, match="Assign requires shapes"):
             sess.run(bad)
+
+
+def test_identity_of_variable_sees_update_from_control_dependency():
+    c = tf.Variable(0)
+    inc = c.assign_add(1)
+    with tf.control_dependencies([inc]):
+        r = tf.identity(c)
+    with tf.Session() as sess:
+        sess.run(c.initializer)
+        assert [sess.run(r), sess.run(r)] == [1, 2]
+
+
+def test_interactive_session_makes_its_graph_default():
+    g = tf.Graph()
+    sess = tf.InteractiveSession(graph=g)
+    assert tf.get_default_graph() is g
+    with pytest.raises(AssertionError):
+        tf.reset_default_graph()
+    sess.close()
+    assert tf.get_default_graph() is not g
