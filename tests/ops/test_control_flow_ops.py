@@ -190,3 +190,14 @@ def test_functional_ops_forward_and_gradient(fn, ref):
             lo = sess.run(tf.reduce_sum(out), {e: e_np - d})
         num.append((hi - lo) / (2 * eps))
     np.testing.assert_allclose(gv, num, rtol=1e-5)
+
+
+def test_print_passes_value_through_and_writes_stderr(capfd):
+    x = tf.constant([1.0, 2.0, 3.0, 4.0])
+    y = tf.Print(x, [x, tf.reduce_sum(x)], message="values: ", summarize=2, first_n=1)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y), [1.0, 2.0, 3.0, 4.0])
+        sess.run(y)
+    err = capfd.readouterr().err
+    assert err.count("values: ") == 1  # first_n=1
+    assert "[1.0 2.0...][10.0]" in err
