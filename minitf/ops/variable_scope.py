@@ -109,11 +109,11 @@ class _VariableStore:
             if inspect.isclass(initializer):
                 initializer = initializer()
             if shape.is_fully_defined():
-                init_val = _in_initializer_scope(functools.partial(
-                    initializer, shape.as_list(), dtype=dtype, partition_info=None))
+                init_val = functools.partial(initializer, shape.as_list(), dtype=dtype,
+                                             partition_info=None)
                 var_dtype = dtype
             elif _takes_no_args(initializer):
-                init_val, var_dtype = _in_initializer_scope(initializer), None
+                init_val, var_dtype = initializer, None
             else:
                 raise ValueError("The initializer passed is not valid. It should be a callable "
                                  "with no arguments and the shape should not be provided or an "
@@ -147,21 +147,6 @@ def _default_initializer(name, dtype):
     if dtype.is_integer or dtype.is_bool or dtype == dtypes.string:
         return init_ops.zeros_initializer()
     raise ValueError("An initializer for variable %s of %s is required" % (name, dtype))
-
-
-def _in_initializer_scope(fn):
-    """``fn`` run in an ``Initializer`` name scope, where TF builds a variable's initial value.
-
-    Variable calls it inside the variable's own scope, giving names such as
-    ``foo/v/Initializer/random_uniform``.  (Skipped if Variable already opened it.)
-    """
-    def initial_value():
-        graph = get_default_graph()
-        if graph.get_name_scope().rsplit("/", 1)[-1] == "Initializer":
-            return fn()
-        with graph.name_scope("Initializer"):
-            return fn()
-    return initial_value
 
 
 def _takes_no_args(fn):

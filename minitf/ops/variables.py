@@ -47,9 +47,12 @@ class Variable:
         graph = get_default_graph()
         with graph.name_scope(name or "Variable") as scope:
             op_name = scope[:-1]
-            if callable(initial_value):
-                initial_value = initial_value()
-            init = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+            if callable(initial_value):  # TF builds a callable's value under Initializer/
+                with graph.name_scope("Initializer"):
+                    init = convert_to_tensor(initial_value(), dtype=dtype,
+                                             name="initial_value")
+            else:
+                init = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
             if init.graph is not graph:
                 raise ValueError("initial_value must be from the default graph")
             shape = init.shape if validate_shape else unknown_shape()
