@@ -43,6 +43,7 @@ class GraphKeys:
     READY_OP = "ready_op"
     TRAIN_OP = "train_op"
     GLOBAL_STEP = "global_step"
+    SAVEABLE_OBJECTS = "saveable_objects"
     COND_CONTEXT = "cond_context"
     WHILE_CONTEXT = "while_context"
     VARIABLES = GLOBAL_VARIABLES
