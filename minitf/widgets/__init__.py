@@ -1,0 +1,12 @@
+"""Notebook widgets for looking inside minitf graphs and sessions.
+
+Import explicitly (``from minitf.widgets import GraphView``): ``import minitf``
+does not load this package, because ipywidgets and networkx are slow to import.
+
+* ``GraphView(graph_or_fetch=None, session=None)`` draws a graph, or just the
+  part one fetch needs, and shows what the session's latest ``run`` executed.
+* ``show_graph(...)`` displays a ``GraphView`` in the current notebook cell.
+"""
+from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
+
+__all__ = ["GraphView", "op_kind", "show_graph", "subgraph_ops"]
