@@ -1,1 +1,18 @@
-"""minitf.train."""
+"""``tf.train``: saving and restoring checkpoints, and (from others) training helpers.
+
+Checkpoints: `Saver`, `latest_checkpoint`, `get_checkpoint_state`, `checkpoint_exists`,
+`update_checkpoint_state`, and reading a checkpoint without a graph with
+`NewCheckpointReader`, `load_checkpoint`, `list_variables` and `load_variable`.
+"""
+from minitf.train.checkpoint_state import (CheckpointState, checkpoint_exists,  # noqa: F401
+                                           generate_checkpoint_state_proto,
+                                           get_checkpoint_mtimes, get_checkpoint_state,
+                                           latest_checkpoint, meta_graph_filename,
+                                           remove_checkpoint, update_checkpoint_state)
+from minitf.train.saver import (BaseSaverBuilder, CheckpointReader,  # noqa: F401
+                                NewCheckpointReader, Saver, SaveSpec, SaveableObject,
+                                export_meta_graph, list_variables, load_checkpoint,
+                                load_variable)
+
+# Optimizers, learning-rate schedules, global_step helpers and the rest of tf.train are
+# added below by others (one import block per module, like the lines above).
