@@ -4,6 +4,9 @@
 only re-exports the public API; the engine lives in ``framework/`` and ``ops/``.
 """
 from minitf import errors, python_io, summary  # noqa: F401
+from minitf import app, compat, contrib, flags, gfile, logging  # noqa: F401
+from minitf.compat import (disable_eager_execution, disable_resource_variables,  # noqa: F401
+                           disable_v2_behavior, enable_v2_behavior, executing_eagerly)
 from minitf.framework.dtypes import (DType, as_dtype, bool, double, float16, float32,  # noqa: A004
                                      float64, half, int8, int16, int32, int64, string, uint8)
 from minitf.framework.gradients import gradients
@@ -18,8 +21,14 @@ from minitf.framework.session import (ConfigProto, GPUOptions, InteractiveSessio
 from minitf.framework.tensor_shape import Dimension, TensorShape
 from minitf.ops.array_ops import *  # noqa: F401,F403
 from minitf.ops.control_flow_ops import *  # noqa: F401,F403
+from minitf.ops.functional_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import *  # noqa: F401,F403
 from minitf.ops.variables import *  # noqa: F401,F403
+from minitf.ops.random_ops import *  # noqa: F401,F403
+from minitf.ops.init_ops import *  # noqa: F401,F403
+from minitf.ops.variable_scope import *  # noqa: F401,F403
+from minitf import initializers  # noqa: F401,E402
+from minitf import train  # noqa: F401,E402
 
 newaxis = None
 __version__ = "1.15.0"
