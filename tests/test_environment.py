@@ -1,5 +1,8 @@
 """pyproject.toml, environment.yml and requirements.lock must pin the same versions.
 
+requirements-nodeps.txt pins packages installed without their dependencies (data-only,
+never imported); environment.yml lists them too, pyproject.toml and the lock must not.
+
 The comparison lives in small functions so that a deliberately drifted copy can be fed
 through them (test_drift_is_reported): a checker that cannot fail checks nothing.
 """
@@ -111,9 +114,27 @@ def _read(name: str) -> str:
     return (ROOT / name).read_text(encoding="utf-8")
 
 
+def nodeps_pins() -> dict[str, str]:
+    return lock_pins(_read("requirements-nodeps.txt"))
+
+
+def all_pins() -> dict[str, str]:
+    """pyproject.toml's pins plus requirements-nodeps.txt's (what environment.yml lists)."""
+    return {**pyproject_pins(_read("pyproject.toml")), **nodeps_pins()}
+
+
 def test_pyproject_and_environment_agree():
     env, _ = environment_pins(_read("environment.yml"))
-    assert drift(pyproject_pins(_read("pyproject.toml")), env, "environment.yml") == []
+    assert drift(all_pins(), env, "environment.yml") == []
+
+
+def test_nodeps_pins_stay_out_of_pyproject_and_lock():
+    """A pin in pyproject.toml or the lock would be installed with its dependencies."""
+    nodeps = nodeps_pins()
+    assert nodeps, "requirements-nodeps.txt pins nothing"
+    both = nodeps.keys() & (pyproject_pins(_read("pyproject.toml")).keys()
+                            | lock_pins(_read("requirements.lock")).keys())
+    assert both == set(), f"{sorted(both)} also pinned in pyproject.toml or requirements.lock"
 
 
 def test_python_versions_agree():
@@ -133,7 +154,7 @@ def test_lock_file_agrees_with_pyproject():
 def test_drift_is_reported():
     """Feed a deliberately drifted environment.yml through the same comparison."""
     text = _read("environment.yml")
-    reference = pyproject_pins(_read("pyproject.toml"))
+    reference = all_pins()
     drifted = re.sub(r"(?m)^(\s*- numpy=)\S+", r"\g<1>1.26.4", text)   # version bump
     drifted = re.sub(r"(?m)^\s*- networkx=\S+\n", "", drifted)        # dropped package
     drifted = re.sub(r"(?m)^(\s*- pip:\n)", r"  - scipy=1.0.0\n\1", drifted)  # extra one
@@ -163,7 +184,7 @@ def test_names_are_normalized_and_loose_pins_rejected():
 def test_installed_versions_match_pins():
     """The environment running the tests is the pinned one (catches a stale .venv)."""
     wrong = {}
-    for name, version in pyproject_pins(_read("pyproject.toml")).items():
+    for name, version in all_pins().items():
         try:
             installed = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
