@@ -6,7 +6,10 @@ does not load this package, because ipywidgets and networkx are slow to import.
 * ``GraphView(graph_or_fetch=None, session=None)`` draws a graph, or just the
   part one fetch needs, and shows what the session's latest ``run`` executed.
 * ``show_graph(...)`` displays a ``GraphView`` in the current notebook cell.
+* ``TrainingMonitor(total_steps, metrics)`` plots live training curves with a
+  progress bar; ``TrainingMonitor.from_logdir(dir)`` compares runs' event files.
 """
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
+from minitf.widgets.training_monitor import TrainingMonitor
 
-__all__ = ["GraphView", "op_kind", "show_graph", "subgraph_ops"]
+__all__ = ["GraphView", "TrainingMonitor", "op_kind", "show_graph", "subgraph_ops"]
