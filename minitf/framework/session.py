@@ -82,6 +82,7 @@ class _FetchMapper:
     def __init__(self, graph, fetches):
         self.elements = []
         self._index = {}
+        self._n_tensors = 0  # leaves index values by their position among tensors
         self._graph = graph
         self._structure = self._flatten(fetches)
 
@@ -99,10 +100,16 @@ class _FetchMapper:
         except (TypeError, ValueError, KeyError) as e:
             raise type(e)("Fetch argument %r cannot be interpreted as a Tensor. (%s)"
                           % (f, e.args[0] if e.args else e)) from None
+        if not isinstance(elem, Tensor):
+            if elem not in self._index:
+                self._index[elem] = None
+                self.elements.append(elem)
+            return ("leaf", None, None)  # an Operation fetches as None
         if elem not in self._index:
-            self._index[elem] = len(self.elements)
+            self._index[elem] = self._n_tensors
+            self._n_tensors += 1
             self.elements.append(elem)
-        return ("leaf", None, self._index[elem] if isinstance(elem, Tensor) else None)
+        return ("leaf", None, self._index[elem])
 
     def build(self, values):
         return _rebuild(self._structure, values)

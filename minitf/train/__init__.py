@@ -16,3 +16,14 @@ from minitf.train.saver import (BaseSaverBuilder, CheckpointReader,  # noqa: F40
 
 # Optimizers, learning-rate schedules, global_step helpers and the rest of tf.train are
 # added below by others (one import block per module, like the lines above).
+from minitf.train.learning_rate_decay import (cosine_decay, exponential_decay,  # noqa: F401
+                                              inverse_time_decay, natural_exp_decay,
+                                              piecewise_constant, polynomial_decay)
+from minitf.train.optimizer import Optimizer  # noqa: F401
+from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer,  # noqa: F401
+                                     AdamOptimizer, GradientDescentOptimizer,
+                                     MomentumOptimizer, ProximalAdagradOptimizer,
+                                     ProximalGradientDescentOptimizer, RMSPropOptimizer)
+from minitf.train.training_util import (assert_global_step, create_global_step,  # noqa: F401
+                                        get_global_step, get_or_create_global_step,
+                                        global_step)

@@ -269,3 +269,11 @@ def test_interactive_session_makes_its_graph_default():
         tf.reset_default_graph()
     sess.close()
     assert tf.get_default_graph() is not g
+
+
+def test_operations_before_tensors_in_a_fetch_list():
+    a, b = tf.constant(1.0), tf.constant(2.0)
+    v = tf.Variable(0.0)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([tf.no_op(), a, v.assign_add(1.0).op, b]) == [None, 1.0, None, 2.0]

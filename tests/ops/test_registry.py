@@ -31,6 +31,21 @@ DEDICATED = {
     "Print": ("test_control_flow_ops.py", "tf.Print"),
     "SumToShape": ("../framework/test_gradients.py", "test_broadcast_gradient"),
     "ReducedShape": ("test_math_ops.py", "Sum"),
+    "ApplyGradientDescent": ("test_training_ops.py", "apply_gradient_descent("),
+    "ApplyMomentum": ("test_training_ops.py", "apply_momentum("),
+    "ApplyAdagrad": ("test_training_ops.py", "apply_adagrad("),
+    "ApplyAdam": ("test_training_ops.py", "apply_adam("),
+    "ApplyRMSProp": ("test_training_ops.py", "apply_rms_prop("),
+    "ApplyCenteredRMSProp": ("test_training_ops.py", "apply_centered_rms_prop("),
+    "ApplyAdadelta": ("test_training_ops.py", "apply_adadelta("),
+    "ApplyProximalGradientDescent": ("test_training_ops.py", "apply_proximal_gradient_descent("),
+    "ApplyProximalAdagrad": ("test_training_ops.py", "apply_proximal_adagrad("),
+    "ScalarSummary": ("../summary/test_summary_ops.py", "tf.summary.scalar"),
+    "HistogramSummary": ("../summary/test_summary_ops.py", "tf.summary.histogram"),
+    "ImageSummary": ("../summary/test_summary_ops.py", "tf.summary.image"),
+    "AudioSummaryV2": ("../summary/test_summary_ops.py", "tf.summary.audio"),
+    "TensorSummaryV2": ("../summary/test_summary_ops.py", "tf.summary.text"),
+    "MergeSummary": ("../summary/test_summary_ops.py", "tf.summary.merge"),
 }
 
 
