@@ -13,11 +13,12 @@ import time
 
 import _common
 import bench_import
+import bench_logreg
 import bench_matmul
 import bench_run_overhead
 
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
-              "matmul": bench_matmul}
+              "matmul": bench_matmul, "logreg": bench_logreg}
 
 
 def main(argv):

@@ -308,7 +308,8 @@ def _matmul_kernel(ctx, a, b):
         raise errors.InvalidArgumentError(
             None, ctx.op, "Matrix size-incompatible: In[0]: %s, In[1]: %s"
             % (list(a.shape), list(b.shape)))
-    return np.matmul(a, b)
+    from minitf.kernels import blas
+    return blas.matmul(a, b)
 
 
 def _matmul_shape(op):
