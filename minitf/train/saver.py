@@ -39,7 +39,7 @@ _RESTORE_HELP = ("Restoring from checkpoint failed. This is most likely due to {
 _LISTING_LIMIT = 40
 
 
-class _NotAValidCheckpoint(errors.NotFoundError, ValueError):
+class CheckpointNotFoundError(errors.NotFoundError, ValueError):
     """Restore from a prefix with no checkpoint files.
 
     TF raises ValueError here; this is both that and a NotFoundError.
@@ -391,7 +391,7 @@ class Saver:
             raise ValueError("Can't load save_path when it is None.")
         prefix = os.fspath(save_path)
         if not checkpoint_state.checkpoint_exists(prefix):
-            raise _NotAValidCheckpoint(
+            raise CheckpointNotFoundError(
                 None, None, "The passed save_path is not a valid checkpoint: %s (Unsuccessful "
                 "TensorSliceReader constructor: Failed to find any matching files for %s)"
                 % (prefix, bundle.index_filename(prefix)))
