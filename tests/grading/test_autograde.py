@@ -28,6 +28,28 @@ MISTAKES = {
          ("q8_cond_loss", "tf.reduce_sum(tf.abs(residual))", "tf.reduce_mean(tf.abs(residual))")],
         {"q1_tests", "q8_tests"},
     ),
+    "lab03_regression": (
+        # Huber's linear branch with 0.5 * delta instead of 0.5 * delta ** 2 (right only at
+        # delta = 1, which the visible test uses); the initializer run inside the training
+        # loop, so every step starts again from zero; the unclipped gradients applied
+        [("q1_huber", "0.5 * delta ** 2", "0.5 * delta"),
+         ("q2_fit_line", "            sess.run(init)\n            for _ in range(steps):\n",
+          "            for _ in range(steps):\n                sess.run(init)\n"),
+         ("q3_clipped", "apply_gradients(clipped)", "apply_gradients(grads_and_vars)")],
+        {"q1_tests", "q2_tests", "q3_tests"},
+    ),
+    "lab05_experiments": (
+        # no global_step: every save overwrites "model"; restore, then initialize anyway;
+        # summaries written without a step (all at step 0)
+        [("q1_save", ",\n                                            global_step=model.global_step)",
+          ")"),
+         ("q2_resume", "                saver.restore(sess, latest)\n",
+          "                saver.restore(sess, latest)\n"
+          "                sess.run(tf.global_variables_initializer())\n"),
+         ("q4_summaries", "writer.add_summary(summary, global_step=step)",
+          "writer.add_summary(summary)")],
+        {"q1_tests", "q2_tests", "q4_tests"},
+    ),
 }
 
 
