@@ -13,7 +13,7 @@ import numpy as np
 from minitf.framework import dtypes as _dtypes
 from minitf.framework import errors
 from minitf.framework import op_registry
-from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
+from minitf.framework.tensor_shape import as_shape, unknown_shape
 
 _VALID_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
 
@@ -623,7 +623,7 @@ def reset_default_graph():
 
 def name_scope(name, default_name=None, values=None):
     """Context manager for a name scope in the default graph (or ``values``' graph)."""
-    g = _graph_of(values) if values else get_default_graph()
+    g = graph_of(values) if values else get_default_graph()
     return g.name_scope(name if name is not None else default_name)
 
 
@@ -655,7 +655,8 @@ def get_collection_ref(key):
     return get_default_graph().get_collection_ref(key)
 
 
-def _graph_of(values):
+def graph_of(values):
+    """The graph of the first tensor, op or variable in ``values``, else the default graph."""
     for v in values:
         if isinstance(v, (Tensor, Operation)):
             return v.graph

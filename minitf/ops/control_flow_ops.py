@@ -12,7 +12,7 @@ import numpy as np
 
 from minitf.framework import dtypes, errors
 from minitf.framework.control_flow_context import ControlFlowContext
-from minitf.framework.graph import (Operation, Tensor, convert_to_tensor, get_default_graph)
+from minitf.framework.graph import Operation, convert_to_tensor, get_default_graph
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from minitf.ops import array_ops

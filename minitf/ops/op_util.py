@@ -2,7 +2,7 @@
 import numpy as np
 
 from minitf.framework import dtypes
-from minitf.framework.graph import convert_pair, convert_to_tensor, get_default_graph
+from minitf.framework.graph import convert_pair, convert_to_tensor, get_default_graph, graph_of
 from minitf.framework.tensor_shape import Dimension, TensorShape, unknown_shape
 
 
@@ -17,16 +17,7 @@ def op_scope(name, default, values=()):
 
     Yields the op's full name ending in ``/``; pass it to ``make_op`` as is.
     """
-    graph = _graph_of(values)
-    return graph.name_scope(name or default)
-
-
-def _graph_of(values):
-    for v in values:
-        g = getattr(v, "graph", None)
-        if g is not None and hasattr(g, "create_op"):
-            return g
-    return get_default_graph()
+    return graph_of(values).name_scope(name or default)
 
 
 def unary(op_type, x, name=None, attrs=None, dtype=None):

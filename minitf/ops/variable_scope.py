@@ -22,7 +22,7 @@ import inspect
 import linecache
 
 from minitf.framework import dtypes
-from minitf.framework.graph import GraphKeys, _graph_of, convert_to_tensor, get_default_graph
+from minitf.framework.graph import GraphKeys, convert_to_tensor, get_default_graph, graph_of
 from minitf.framework.tensor_shape import as_shape, unknown_shape
 from minitf.ops import init_ops
 from minitf.ops.variables import Variable
@@ -506,7 +506,7 @@ class variable_scope:  # noqa: N801  (TF's name)
             raise TypeError("The auxiliary_name_scope must be `True` or `False`, while get {}"
                             .format(auxiliary_name_scope))
         self._auxiliary_name_scope = auxiliary_name_scope
-        self._graph = _graph_of(self._values) if self._values else get_default_graph()
+        self._graph = graph_of(self._values) if self._values else get_default_graph()
         self._exits = []
 
     def _push(self, cm):

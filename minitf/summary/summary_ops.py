@@ -30,7 +30,7 @@ import zlib
 import numpy as np
 
 from minitf.framework import dtypes, errors
-from minitf.framework.graph import GraphKeys, convert_to_tensor, get_default_graph
+from minitf.framework.graph import GraphKeys, convert_to_tensor, get_default_graph, graph_of
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
 from minitf.ops.op_util import NUMERIC, check_dtype, make_op, scalar_shape
@@ -67,7 +67,7 @@ class _SummaryScope:
     def __init__(self, name, family, values):
         self._name = _clean_tag(name)
         self._family = _clean_tag(family)
-        self._graph = _graph_of(values)
+        self._graph = graph_of(values)
         self._stack = None
 
     def __enter__(self):
@@ -82,14 +82,6 @@ class _SummaryScope:
 
     def __exit__(self, *exc_info):
         return self._stack.__exit__(*exc_info)
-
-
-def _graph_of(values):
-    for v in values:
-        g = getattr(v, "graph", None)
-        if g is not None and hasattr(g, "create_op"):
-            return g
-    return get_default_graph()
 
 
 def _collect(tensor, collections, default):
@@ -578,7 +570,7 @@ def merge(inputs, collections=None, name=None):
     inputs = list(inputs)
     if not inputs:
         raise ValueError("Length for attr 'N' of 0 must be at least minimum 1")
-    graph = _graph_of(inputs)
+    graph = graph_of(inputs)
     with graph.as_default(), graph.name_scope(name or "Merge"):
         tensors = [convert_to_tensor(t) for t in inputs]
         for t in tensors:

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.util import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -53,19 +53,13 @@ def _require_chromium():
     pytest.skip("%s not installed (apt-get install chromium); CI unset" % CHROMIUM)
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LabServer:
     """A JupyterLab server process rooted at ``root``, with its own config and runtime dirs."""
 
     def __init__(self, root, scratch):
         self.root = Path(root)
         self.token = secrets.token_urlsafe(24)
-        self.port = _free_port()
+        self.port = free_port()
         config = Path(scratch) / "jupyter-config"
         for rel, value in LAB_SETTINGS.items():
             path = config / "lab" / "user-settings" / rel

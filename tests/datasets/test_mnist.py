@@ -20,6 +20,7 @@ import pytest
 
 import minitf as tf
 from minitf.datasets import mnist
+from tests.util import free_port
 
 N_TRAIN, N_TEST = 120, 30
 
@@ -112,11 +113,7 @@ def server(gen):
 @pytest.fixture
 def closed_url():
     """A URL on a local port that nothing listens on (connection refused)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return "http://127.0.0.1:%d/mnist/" % port
+    return "http://127.0.0.1:%d/mnist/" % free_port()
 
 
 def leftovers(directory):

@@ -1,11 +1,9 @@
 """cond, case, while_loop and the functional ops: laziness, values and gradients."""
-import collections
-
 import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.framework import op_registry
+from tests.util import count_kernel_calls
 
 
 @pytest.fixture(autouse=True)
@@ -16,16 +14,7 @@ def fresh_graph():
 
 @pytest.fixture
 def kernel_calls(monkeypatch):
-    """Counts kernel invocations per op type."""
-    calls = collections.Counter()
-    for op_type in ("Add", "Sub", "Mul"):
-        opdef = op_registry.get(op_type)
-
-        def counting(ctx, *args, _k=opdef.kernel, _t=op_type):
-            calls[_t] += 1
-            return _k(ctx, *args)
-        monkeypatch.setattr(opdef, "kernel", counting)
-    return calls
+    return count_kernel_calls(monkeypatch, ("Add", "Sub", "Mul"))
 
 
 def test_cond_runs_only_the_taken_branch(kernel_calls):

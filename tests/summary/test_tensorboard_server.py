@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,12 @@ import pytest
 pytest.importorskip("tensorboard")
 
 import minitf as tf  # noqa: E402
+from tests.util import free_port
 
 TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 PLUGINS = {"scalars", "histograms", "images", "graphs", "text"}
 LOSSES = [2.0, 1.25, 0.5, 0.125]
 
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url):
@@ -62,7 +57,7 @@ def test_tensorboard_serves_every_summary_kind(tmp_path):
         pytest.skip("no tensorboard executable next to %s" % sys.executable)
     logdir = tmp_path / "logs"
     _write_run(logdir)  # events directly in logdir: the run is called "."
-    port = _free_port()
+    port = free_port()
     base = "http://127.0.0.1:%d" % port
     log_path = tmp_path / "tensorboard.log"
     with open(log_path, "wb") as log:

@@ -20,6 +20,7 @@ from tensorboard.compat.proto import event_pb2, graph_pb2, summary_pb2  # noqa: 
 
 from minitf.io.tfrecord import tf_record_iterator  # noqa: E402
 from minitf.summary.writer import FileWriter  # noqa: E402
+from tests.util import free_port
 
 TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 
@@ -272,11 +273,6 @@ def test_rejects_non_proto_summary(tmp_path):
 
 # ---- a real TensorBoard server ----------------------------------------------------------
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _get_json(url):
     with urllib.request.urlopen(url, timeout=5) as response:
@@ -289,7 +285,7 @@ def test_tensorboard_server_shows_graph_and_scalars(tmp_path):
         pytest.skip("no tensorboard executable next to %s" % sys.executable)
     logdir = tmp_path / "logs"
     _write_run(logdir / "train")
-    port = _free_port()
+    port = free_port()
     base = "http://127.0.0.1:%d" % port
     log = open(tmp_path / "tensorboard.log", "wb")
     server = subprocess.Popen(

@@ -1,0 +1,25 @@
+"""Small helpers shared by tests that start servers or count kernel calls."""
+import collections
+import socket
+
+from minitf.framework import op_registry
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def count_kernel_calls(monkeypatch, op_types):
+    """Wrap the kernels of ``op_types``; returns a Counter of calls per op type."""
+    calls = collections.Counter()
+    for op_type in op_types:
+        opdef = op_registry.get(op_type)
+
+        def counting(ctx, *args, _kernel=opdef.kernel, _type=op_type):
+            calls[_type] += 1
+            return _kernel(ctx, *args)
+        monkeypatch.setattr(opdef, "kernel", counting)
+    return calls
