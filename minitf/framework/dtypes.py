@@ -75,6 +75,9 @@ class DType:
     def __repr__(self):
         return "tf." + self.name
 
+    def __str__(self):
+        return "<dtype: '%s'>" % self.name
+
     def __eq__(self, other):
         if other is None:
             return False

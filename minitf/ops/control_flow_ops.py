@@ -294,6 +294,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                 pred = convert_to_tensor(cond_fn(*loop_vars_t))
             with graph.name_scope("body"):
                 res = body_fn(*loop_vars_t)
+            body_type = type(res) if isinstance(res, (list, builtins.tuple)) else list
             outs = [convert_to_tensor(r) for r in ([res] if single or not isinstance(
                 res, (list, builtins.tuple)) else res)]
         if len(outs) != len(inits):
@@ -322,7 +323,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         results = op._outputs
     if single or (len(results) == 1 and not return_same_structure):
         return results[0]  # TF 1.x unpacks a single loop variable
-    return results if isinstance(loop_vars, list) else builtins.tuple(results)
+    # TF 1.x packs the results like the body's return value (tuple or list).
+    return builtins.tuple(results) if body_type is builtins.tuple else list(results)
 
 
 def _refines(shape, invariant):

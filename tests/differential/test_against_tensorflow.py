@@ -1,0 +1,45 @@
+"""Differential test: the same TF 1.x snippets give the same results in real TF.
+
+Runs only where the reference TensorFlow interpreter exists (the benchmark
+oracle, ~/.cache/tf-oracle, set up by shared/bench/setup_oracle.sh); the
+expected behaviours are also pinned engine-side by the op and framework tests.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+HERE = pathlib.Path(__file__).parent
+ORACLE = os.environ.get("MINITF_TF_PYTHON", os.path.expanduser("~/.cache/tf-oracle/bin/python"))
+
+pytestmark = pytest.mark.slow
+
+
+def results(python):
+    out = subprocess.run([python, str(HERE / "run_cases.py"),
+                          "tf" if python == ORACLE else "minitf"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not os.path.isfile(ORACLE), reason="no reference TensorFlow interpreter")
+def test_minitf_matches_tensorflow():
+    want, got = results(ORACLE), results(sys.executable)
+    mismatched = []
+    for name, w in want.items():
+        g = got[name]
+        same = g == w
+        if not same and not isinstance(w, str):
+            try:
+                same = np.allclose(np.asarray(g, float), np.asarray(w, float), rtol=1e-6,
+                                   atol=1e-7)
+            except (TypeError, ValueError):
+                same = False
+        if not same:
+            mismatched.append("%s: tf=%r minitf=%r" % (name, w, g))
+    assert not mismatched, "\n".join(mismatched)
