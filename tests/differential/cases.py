@@ -73,4 +73,20 @@ CASES = {
  "selu": "sess.run(tf.nn.selu(tf.constant([1., -2.])))",
  "bias_add_grad": "sess.run(tf.gradients(tf.reduce_sum(tf.nn.bias_add(tf.ones([2,3]), b3_)), b3_), {b3_: [1.,2.,3.]})",
  "var_scope": "(lambda: [tf.get_variable('v', [1]).name for _ in [0]])()",
+ # errors: the class is what is compared (TF 2's OperatorNotAllowedInGraphError for
+ # iterating or bool() on a tensor is TF 1.x's TypeError; tests/framework pins that)
+ "err_unfed": "sess.run(x_ * 2.)",
+ "err_uninit": "sess.run(tf.Variable(1.) + 1.)",
+ "err_reshape": "sess.run(tf.reshape(x_, [2, 2]), {x_: [1., 2., 3.]})",
+ "err_int_div0": "sess.run(tf.constant([1, 2]) // tf.constant([1, 0]))",
+ "err_feed_shape": "sess.run(b3_ * 2., {b3_: [1., 2.]})",
+ "err_cond_bool": "tf.cond(True, lambda: tf.constant(1), lambda: tf.constant(2))",
+ "err_mixed_dtypes": "tf.add(tf.constant(1), tf.constant(1.5))",
+ "err_matmul_static": "tf.matmul(tf.ones([2, 3]), tf.ones([4, 5]))",
+ "err_gather_range": "sess.run(tf.gather(tf.constant([1, 2]), tf.constant(5)))",
+ "err_sparse_label": "sess.run(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[3], logits=[[1., 2.]]))",
+ "err_assert": "sess.run(tf.Assert(tf.constant(False), ['boom']))",
+ "err_get_variable_twice": "(tf.get_variable('w', [1]), tf.get_variable('w', [1]))",
+ "err_get_variable_reuse_missing": "(lambda: [tf.get_variable_scope().reuse_variables(), tf.get_variable('nope', [1])])()",
+ "err_finalized": "(tf.get_default_graph().finalize(), tf.constant(1))",
 }
