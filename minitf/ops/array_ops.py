@@ -95,8 +95,20 @@ def _to_numpy(value, dtype):
 def _strings(value):
     arr = np.asarray(value, dtype=object)
     out = np.empty(arr.shape, dtype=object)
-    out.ravel()[:] = [v.encode() if isinstance(v, str) else bytes(v) for v in arr.ravel()]
+    for i, v in enumerate(arr.ravel()):
+        if isinstance(v, str):
+            v = v.encode()
+        elif not isinstance(v, (bytes, bytearray, np.bytes_)):
+            raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s. "
+                            "Consider casting elements to a supported type."
+                            % (type(value), _short_repr(value)))
+        out.ravel()[i] = bytes(v)
     return out
+
+
+def _short_repr(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _const_kernel(ctx):
