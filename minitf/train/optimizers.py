@@ -82,18 +82,11 @@ class MomentumOptimizer(Optimizer):
             use_nesterov=self._use_nesterov).op
 
 
-class AdagradOptimizer(Optimizer):
-    """Adagrad: per-element steps ``learning_rate / √(sum of squared gradients)``.
+class _AccumulatorOptimizer(Optimizer):
+    """Shared by the Adagrad family: one ``"accumulator"`` slot per variable that
+    starts at ``initial_accumulator_value`` (which must be positive)."""
 
-    The slot ``"accumulator"`` (variable ``<var>/Adagrad``) starts at
-    ``initial_accumulator_value``.
-
-    Example:
-        >>> opt = tf.train.AdagradOptimizer(0.1)
-    """
-
-    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
-                 name="Adagrad"):
+    def __init__(self, learning_rate, initial_accumulator_value, use_locking, name):
         if initial_accumulator_value <= 0.0:
             raise ValueError("initial_accumulator_value must be positive: %s"
                              % initial_accumulator_value)
@@ -110,6 +103,21 @@ class AdagradOptimizer(Optimizer):
 
     def _prepare(self):
         self._learning_rate_tensor = _tensor(self._learning_rate, "learning_rate")
+
+
+class AdagradOptimizer(_AccumulatorOptimizer):
+    """Adagrad: per-element steps ``learning_rate / √(sum of squared gradients)``.
+
+    The slot ``"accumulator"`` (variable ``<var>/Adagrad``) starts at
+    ``initial_accumulator_value``.
+
+    Example:
+        >>> opt = tf.train.AdagradOptimizer(0.1)
+    """
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
+                 name="Adagrad"):
+        super().__init__(learning_rate, initial_accumulator_value, use_locking, name)
 
     def _apply_dense(self, grad, var):
         return training_ops.apply_adagrad(
@@ -303,7 +311,7 @@ class ProximalGradientDescentOptimizer(Optimizer):
             use_locking=self._use_locking).op
 
 
-class ProximalAdagradOptimizer(Optimizer):
+class ProximalAdagradOptimizer(_AccumulatorOptimizer):
     """Adagrad step sizes followed by the l1/l2 proximal step (slot ``"accumulator"``,
     variable ``<var>/ProximalAdagrad``, starting at ``initial_accumulator_value``).
 
@@ -314,24 +322,12 @@ class ProximalAdagradOptimizer(Optimizer):
     def __init__(self, learning_rate, initial_accumulator_value=0.1,
                  l1_regularization_strength=0.0, l2_regularization_strength=0.0,
                  use_locking=False, name="ProximalAdagrad"):
-        if initial_accumulator_value <= 0.0:
-            raise ValueError("initial_accumulator_value must be positive: %s"
-                             % initial_accumulator_value)
-        super().__init__(use_locking, name)
-        self._learning_rate = learning_rate
-        self._initial_accumulator_value = initial_accumulator_value
+        super().__init__(learning_rate, initial_accumulator_value, use_locking, name)
         self._l1_regularization_strength = l1_regularization_strength
         self._l2_regularization_strength = l2_regularization_strength
 
-    def _create_slots(self, var_list):
-        for v in var_list:
-            dtype = v.dtype.base_dtype
-            init = init_ops.constant_initializer(self._initial_accumulator_value, dtype=dtype)
-            self._get_or_make_slot_with_initializer(v, init, v.shape, dtype, "accumulator",
-                                                    self._name)
-
     def _prepare(self):
-        self._learning_rate_tensor = _tensor(self._learning_rate, "learning_rate")
+        super()._prepare()
         self._l1_regularization_strength_tensor = _tensor(self._l1_regularization_strength,
                                                           "l1_regularization_strength")
         self._l2_regularization_strength_tensor = _tensor(self._l2_regularization_strength,
