@@ -23,3 +23,20 @@ def count_kernel_calls(monkeypatch, op_types):
             return _kernel(ctx, *args)
         monkeypatch.setattr(opdef, "kernel", counting)
     return calls
+
+
+def bitwise_crc32c(data):
+    """Reference CRC32C from its definition (reflected, polynomial 0x82F63B78),
+    independent of minitf.io.crc32c."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 * (crc & 1))
+    return crc ^ 0xFFFFFFFF
+
+
+def masked_crc(data):
+    """TFRecord's masked CRC32C of ``data``, computed from the FORMATS.md formula."""
+    crc = bitwise_crc32c(data)
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF

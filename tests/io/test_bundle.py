@@ -15,21 +15,9 @@ import pytest
 
 from minitf.framework import errors
 from minitf.io import bundle
+from tests.util import masked_crc
 
 
-def _bitwise_crc32c(data):
-    """Reference CRC32C from its definition (independent of minitf.io.crc32c)."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 * (crc & 1))
-    return crc ^ 0xFFFFFFFF
-
-
-def _masked(data):
-    crc = _bitwise_crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 def _fixed32(x):
@@ -48,14 +36,14 @@ _A_ENTRY = bytes.fromhex(
     "1200"        # shape: TensorShapeProto {} (a scalar; always written)
     # shard_id 0 and offset 0 are left out
     "2804"        # size: 4
-    "35") + _fixed32(_masked(GOLDEN_DATA[:4]))   # crc32c (fixed32): masked crc of the bytes
+    "35") + _fixed32(masked_crc(GOLDEN_DATA[:4]))   # crc32c (fixed32): masked crc of the bytes
 _B_ENTRY = bytes.fromhex(
     "0803"        # dtype: DT_INT32 (3)
     "1204"        # shape: 4 bytes follow
     "12020803"    #   dim { size: 3 }  (field 2, holding field 1 = 3)
     "2004"        # offset: 4
     "280c"        # size: 12
-    "35") + _fixed32(_masked(GOLDEN_DATA[4:]))
+    "35") + _fixed32(masked_crc(GOLDEN_DATA[4:]))
 _DATA_BLOCK = (
     bytes.fromhex("000006" "08011a020801")
     # shared 0, non_shared 0, value_len 6, key "", BundleHeaderProto
@@ -72,7 +60,7 @@ _INDEX_BLOCK = (
 
 def _trailer(block):
     # compression type 0 (none), then the masked crc of block + type byte
-    return b"\x00" + _fixed32(_masked(block + b"\x00"))
+    return b"\x00" + _fixed32(masked_crc(block + b"\x00"))
 
 
 GOLDEN_INDEX = (
@@ -118,11 +106,11 @@ def test_string_tensor_layout():
     value = np.array([b"ab", b"", b"x" * 200], dtype=object)
     enum, raw, crc = bundle.tensor_to_bytes(value)
     words = struct.pack("<3I", 2, 0, 200)
-    length_crc = _fixed32(_masked(words))
+    length_crc = _fixed32(masked_crc(words))
     assert enum == 7
     assert raw == bytes.fromhex("02" "00" "c801") + length_crc + b"ab" + b"x" * 200
     # The entry's crc covers the lengths as uint32 words, the length crc and the bytes.
-    assert crc == _masked(words + length_crc + b"ab" + b"x" * 200)
+    assert crc == masked_crc(words + length_crc + b"ab" + b"x" * 200)
 
 
 def test_entry_proto_round_trip():

@@ -5,16 +5,8 @@ import pytest
 
 from minitf.io import crc32c as crc_module
 from minitf.io.crc32c import crc32c, mask_crc, masked_crc32c, unmask_crc
+from tests.util import bitwise_crc32c
 
-
-def _bitwise_crc32c(data):
-    """Reference CRC32C straight from the definition: reflected, poly 0x82F63B78."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 * (crc & 1))
-    return crc ^ 0xFFFFFFFF
 
 
 def _implementations():
@@ -51,7 +43,7 @@ def test_matches_bitwise_reference_on_random_data(impl):
     rng = np.random.default_rng(0)
     for size in (1, 3, 7, 64, 1000):
         data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
-        assert impl(data) == _bitwise_crc32c(data)
+        assert impl(data) == bitwise_crc32c(data)
 
 
 def test_uses_google_crc32c_when_importable():
@@ -70,7 +62,7 @@ def test_mask_formula_from_spec():
     rng = np.random.default_rng(1)
     for _ in range(20):
         data = rng.integers(0, 256, 17, dtype=np.uint8).tobytes()
-        crc = _bitwise_crc32c(data)
+        crc = bitwise_crc32c(data)
         expected = (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
         assert masked_crc32c(data) == expected
         assert mask_crc(crc) == expected

@@ -10,27 +10,15 @@ import pytest
 from minitf.framework import errors
 from minitf.io.tfrecord import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
                                 tf_record_iterator)
+from tests.util import masked_crc
 
 
-def _bitwise_crc32c(data):
-    """Reference CRC32C from its definition (independent of minitf.io.crc32c)."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 * (crc & 1))
-    return crc ^ 0xFFFFFFFF
-
-
-def _masked(data):
-    crc = _bitwise_crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 def _golden_record(data):
     """One record framed as FORMATS.md says: len, masked crc(len), data, masked crc(data)."""
     length = struct.pack("<Q", len(data))
-    return length + struct.pack("<I", _masked(length)) + data + struct.pack("<I", _masked(data))
+    return length + struct.pack("<I", masked_crc(length)) + data + struct.pack("<I", masked_crc(data))
 
 
 def _records():
@@ -71,9 +59,9 @@ def test_golden_bytes_spelled_out(tmp_path):
     raw = path.read_bytes()
     assert len(raw) == 8 + 4 + 1 + 4
     assert raw[:8] == b"\x01" + b"\x00" * 7
-    assert struct.unpack("<I", raw[8:12])[0] == _masked(raw[:8])
+    assert struct.unpack("<I", raw[8:12])[0] == masked_crc(raw[:8])
     assert raw[12:13] == b"x"
-    assert struct.unpack("<I", raw[13:])[0] == _masked(b"x")
+    assert struct.unpack("<I", raw[13:])[0] == masked_crc(b"x")
 
 
 def test_reads_file_written_from_spec(tmp_path):
