@@ -8,6 +8,7 @@ on one graph never share them.
 """
 import collections
 import contextlib
+import threading
 
 import numpy as np
 
@@ -180,9 +181,16 @@ class BaseSession:
         self._default_cm = None
         self.last_plan = None  # the plan the latest run executed (for widgets)
         self.last_env = None   # tensor -> value from the latest run (for widgets)
-        self._current_env = None  # the running plan's values, read by control-flow kernels
+        self._running = threading.local()  # per thread: the running plan's values
 
     graph = property(lambda self: self._graph)
+
+    @property
+    def _current_env(self):
+        """Tensor -> value of the run in progress on this thread (control-flow kernels
+        read and extend it); runs on other threads have their own."""
+        return self._running.env
+
     graph_def = property(lambda self: self._graph.as_graph_def())
     sess_str = property(lambda self: "")
 
@@ -217,7 +225,7 @@ class BaseSession:
         env = {}
         for (t, np_dtype, shape), value in zip(plan.feeds, feed_dict.values()):
             env[t] = _feed_value(t, value, np_dtype, shape)
-        self._current_env = env
+        self._running.env = env
         self._execute(plan.steps, env)
         self.last_plan, self.last_env = plan, env
         try:

@@ -271,3 +271,31 @@ def test_operations_before_tensors_in_a_fetch_list():
     with tf.Session() as sess:
         sess.run(v.initializer)
         assert sess.run([tf.no_op(), a, v.assign_add(1.0).op, b]) == [None, 1.0, None, 2.0]
+
+
+def test_concurrent_runs_with_control_flow_keep_their_own_values():
+    import sys
+    import threading
+    x = tf.placeholder(tf.int32, [])
+    out = tf.while_loop(lambda i, s: i < x, lambda i, s: (i + 1, s + i), [0, 0])[1]
+    sess = tf.Session()
+    results, failures = {}, []
+
+    def work(n):
+        try:
+            results[n] = [sess.run(out, {x: n}) for _ in range(200)]
+        except Exception as e:  # surfaced by the assertion below
+            failures.append(e)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so the runs interleave
+    try:
+        threads = [threading.Thread(target=work, args=(n,)) for n in (50, 80, 120)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not failures, failures[0]
+    for n, got in results.items():
+        assert got == [n * (n - 1) // 2] * 200
