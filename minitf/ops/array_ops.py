@@ -244,13 +244,21 @@ def _fill_kernel(ctx, dims, value):
                                           % (np.shape(value),))
     if np.any(np.asarray(dims) < 0):
         raise errors.InvalidArgumentError(None, ctx.op, "dims must be non-negative, got %s"
-                                          % (list(dims),))
+                                          % np.asarray(dims).tolist())
     return np.full(tuple(dims), value, dtype=ctx.op._outputs[0].dtype.as_numpy_dtype)
 
 
 def _fill_shape(op):
     op._inputs[1].shape.assert_has_rank(0)
+    _check_dims(const_value(op._inputs[0]))
     return [shape_from_tensor(op._inputs[0])]
+
+
+def _check_dims(dims):
+    """Reject a known negative dimension at build time, in TF's words."""
+    for d in np.ravel(dims) if dims is not None else ():
+        if d < 0:
+            raise ValueError("Invalid value in tensor used for shape: %d" % d)
 
 
 register("Fill", _fill_kernel, _fill_shape, lambda op, g: [None, _math().reduce_sum(g)])
@@ -278,6 +286,7 @@ def _filled(value, shape, dtype, name):
     if not _is_tensor_like(shape):
         dims = as_shape(shape).as_list() if not isinstance(shape, (list, tuple)) else \
             [int(d) for d in shape]
+        _check_dims(dims)
         if int(np.prod(dims)) < _SMALL_CONSTANT:
             return constant(np.full(dims, fill_value, dtype=dt.as_numpy_dtype), dt, name=name)
         shape = constant(np.array(dims, dtype=np.int32), name="shape_as_tensor")

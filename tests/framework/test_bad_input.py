@@ -26,6 +26,8 @@ BUILD_TIME = [  # (expression, error class, words the message must contain)
     ("tf.fill([2, 2], [1, 2])", ValueError, "'Fill'"),
     ("tf.range(1, 5, 0)", ValueError, "'Range'"),
     ("tf.cast(tf.ones([2]), 'nonsense')", TypeError, "DType"),
+    ("tf.zeros([-1])", ValueError, "Invalid value in tensor used for shape: -1"),
+    ("tf.fill([2, -3], 1.0)", ValueError, "Invalid value in tensor used for shape: -3"),
 ]
 
 
