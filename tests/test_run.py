@@ -349,3 +349,21 @@ def test_tf1_housekeeping_calls_are_accepted(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "6"]
+
+
+def test_tf1_experiment_script_trains_saves_and_logs(tmp_path):
+    """A whole TF 1.x-era script (flags, scopes, Adam, summaries, Saver) runs unchanged."""
+    script = os.path.join(os.path.dirname(__file__), "scripts", "tf1_mnist_experiment.py")
+    logdir = tmp_path / "run"
+    env = dict(os.environ, MINITF_DATA=str(tmp_path / "no-data"))
+    out = subprocess.run([sys.executable, "-m", "minitf.run", script, "--logdir", str(logdir),
+                          "--steps", "300"], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = dict(line.rsplit(" ", 1) for line in out.stdout.splitlines() if line.count(" ") >= 2)
+    assert float(lines["test accuracy"]) >= 0.85
+    assert lines["latest checkpoint"] == str(logdir / "model-200")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(str(logdir))
+    events.Reload()
+    assert "loss/cross_entropy" in events.Tags()["scalars"]
+    assert [e.step for e in events.Scalars("loss/cross_entropy")] == [0, 100, 200]
