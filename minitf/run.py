@@ -29,15 +29,10 @@ import minitf
 
 USAGE = "usage: python -m minitf.run script.py [args...]"
 
-# Module names that do not follow the tensorflow.X -> minitf.X rule.  A value
-# of None makes an empty namespace package, so that deeper aliases resolve.
+# Module names that do not follow the tensorflow.X -> minitf.X rule.
 ALIASES = {
     "tensorflow": "minitf",
     "tensorflow.compat.v1": "minitf",
-    "tensorflow.examples": None,
-    "tensorflow.examples.tutorials": None,
-    "tensorflow.examples.tutorials.mnist": None,
-    "tensorflow.examples.tutorials.mnist.input_data": "minitf.datasets.mnist",
 }
 
 _PREFIX = "tensorflow"
@@ -50,16 +45,10 @@ _RUN_FILE = os.path.abspath(__file__)
 def _target_name(fullname):
     """The minitf module name for ``tensorflow.<path>`` (longest alias prefix wins)."""
     head, rest = fullname, ""
-    while True:
-        if head in ALIASES:
-            target = ALIASES[head]
-            if target is None:
-                return None if not rest else False
-            return target + rest
-        if "." not in head:
-            return False
+    while head not in ALIASES:
         head, last = head.rsplit(".", 1)
         rest = "." + last + rest
+    return ALIASES[head] + rest
 
 
 class _AliasLoader(importlib.abc.Loader):
@@ -82,13 +71,12 @@ class _AliasLoader(importlib.abc.Loader):
                 pass
 
 
-def _namespace_module(name, obj=None):
-    """An empty package ``name``, or one whose attributes are those of ``obj``."""
+def _namespace_module(name, obj):
+    """A package ``name`` whose attributes are those of the plain object ``obj``."""
     mod = types.ModuleType(name, getattr(obj, "__doc__", None))
     mod.__path__ = []
-    if obj is not None:
-        mod.__getattr__ = lambda attr: getattr(obj, attr)
-        mod.__dir__ = lambda: dir(obj)
+    mod.__getattr__ = lambda attr: getattr(obj, attr)
+    mod.__dir__ = lambda: dir(obj)
     return mod
 
 
@@ -107,10 +95,6 @@ class TensorflowFinder(importlib.abc.MetaPathFinder):
     @staticmethod
     def _resolve(fullname):
         name = _target_name(fullname)
-        if name is None:
-            return _namespace_module(fullname)
-        if name is False:
-            return None
         if name in sys.modules:
             return sys.modules[name]
         parent_name, _, attr = name.rpartition(".")
