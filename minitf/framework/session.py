@@ -398,9 +398,6 @@ class BaseSession:
         self.close()
         return False
 
-    def __del__(self):
-        pass
-
 
 class Session(BaseSession):
     """Runs operations and evaluates tensors of one graph.
