@@ -133,6 +133,7 @@ class TrainingMonitor:
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             width="%dpx" % self._width))
         self.widget = widgets.VBox([self.heading, self.progress, self.status, self.image])
+        self.widget.add_class("minitf-training-monitor")  # for browser tests and styling
         self._update_status()
         self._draw()
 

@@ -282,3 +282,38 @@ def test_lecture01_runs_and_renders_graph_widget(browser, tmp_path):
                 from e
         finally:
             page.close()
+
+
+def test_lecture03_trains_with_a_live_training_monitor(browser, tmp_path):
+    """Lecture 03 runs in JupyterLab; its TrainingMonitor shows a filled progress bar and
+    a rendered curve image."""
+    lecture = "lectures/03_linear_and_logistic_regression.ipynb"
+    with lab_server(REPO, tmp_path) as server:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            open_notebook(page, server, lecture)
+            run_all_cells(page)
+            errors = page.evaluate(_ERRORS_JS)
+            assert not errors, "cell error output:\n" + "\n---\n".join(e[-2000:] for e in errors)
+            monitors = page.locator(".jp-OutputArea-output .minitf-training-monitor")
+            monitors.first.wait_for(state="attached", timeout=60_000)
+            found = page.evaluate("""() => Array.from(document.querySelectorAll(
+                    '.jp-OutputArea-output .minitf-training-monitor')).map(m => {
+                const img = m.querySelector('img');
+                const bar = m.querySelector('.progress-bar');
+                return {image: img ? [img.naturalWidth, img.naturalHeight] : null,
+                        bar: bar && bar.offsetParent ? bar.style.width : null};
+            })""")
+            live = [m for m in found if m["bar"]]  # from_logdir monitors hide the bar
+            assert live, found  # the training loop's monitor shows its progress
+            assert all(m["bar"] == "100%" for m in live), found
+            # Every monitor's curves are a decoded PNG, not a broken image.
+            assert all(m["image"] and m["image"][0] > 100 and m["image"][1] > 50
+                       for m in found), found
+        except Exception as e:
+            raise AssertionError("%s\n--- JupyterLab log ---\n%s" % (e, server.log_tail())) \
+                from e
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "lecture03.png"))
+            page.close()
