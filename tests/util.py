@@ -1,8 +1,16 @@
 """Small helpers shared by tests that start servers or count kernel calls."""
 import collections
+import os
 import socket
 
 from minitf.framework import op_registry
+
+# Real TensorFlow (tf.compat.v1) for cross-checks, where a machine has it: the
+# benchmark oracle that shared/bench/setup_oracle.sh installs.  Tests that need
+# it skip without it; the formats are also pinned by golden-byte tests.
+TF_ORACLE = os.environ.get("MINITF_TF_PYTHON",
+                           os.path.expanduser("~/.cache/tf-oracle/bin/python"))
+HAVE_TF_ORACLE = os.path.isfile(TF_ORACLE)
 
 
 def free_port():

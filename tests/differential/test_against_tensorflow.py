@@ -12,9 +12,9 @@ import sys
 
 import numpy as np
 import pytest
+from tests.util import TF_ORACLE as ORACLE
 
 HERE = pathlib.Path(__file__).parent
-ORACLE = os.environ.get("MINITF_TF_PYTHON", os.path.expanduser("~/.cache/tf-oracle/bin/python"))
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ import pytest
 
 from minitf.framework import errors
 from minitf.io import bundle
-from tests.util import masked_crc
+from tests.util import TF_ORACLE as ORACLE, masked_crc
 
 
 
@@ -310,7 +310,6 @@ def test_overwrite_is_atomic(tmp_path):
 
 
 # -- against real TensorFlow ------------------------------------------------------------------
-ORACLE = os.path.expanduser("~/.cache/tf-oracle/bin/python")
 
 _TF_SCRIPT = textwrap.dedent("""
     import os, sys, numpy as np

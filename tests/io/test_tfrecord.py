@@ -1,7 +1,9 @@
 """TFRecord framing: round trips, golden bytes from the spec, corruption and truncation."""
 
 import gzip
+import os
 import struct
+import subprocess
 import zlib
 
 import numpy as np
@@ -10,7 +12,7 @@ import pytest
 from minitf.framework import errors
 from minitf.io.tfrecord import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
                                 tf_record_iterator)
-from tests.util import masked_crc
+from tests.util import HAVE_TF_ORACLE, TF_ORACLE, masked_crc
 
 
 
@@ -177,3 +179,31 @@ def test_compression_type_strings():
     assert get(TFRecordCompressionType.ZLIB) == "ZLIB"
     with pytest.raises(ValueError):
         TFRecordOptions("LZMA")
+
+
+_TF_READ_WRITE = r"""
+import sys
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+ours, theirs = sys.argv[1], sys.argv[2]
+print([r.hex() for r in tf.io.tf_record_iterator(ours)])
+with tf.io.TFRecordWriter(theirs) as w:
+    for r in (b"", b"x" * 300, bytes(range(256))):
+        w.write(r)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_TF_ORACLE, reason="real TensorFlow oracle not installed")
+def test_real_tensorflow_reads_ours_and_we_read_theirs(tmp_path):
+    records = [b"alpha", b"", b"\x00\xff" * 1000]
+    ours, theirs = tmp_path / "ours.tfrecord", tmp_path / "theirs.tfrecord"
+    with TFRecordWriter(str(ours)) as w:
+        for r in records:
+            w.write(r)
+    out = subprocess.run([TF_ORACLE, "-c", _TF_READ_WRITE, str(ours), str(theirs)],
+                         capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == repr([r.hex() for r in records])
+    assert list(tf_record_iterator(str(theirs))) == [b"", b"x" * 300, bytes(range(256))]

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.util import TF_ORACLE as ORACLE
 
 K = 6
-ORACLE = os.path.expanduser("~/.cache/tf-oracle/bin/python")
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ import pytest
 import minitf as tf
 from minitf.framework import errors
 from minitf.io import bundle
+from tests.util import TF_ORACLE as ORACLE
 
-ORACLE = os.path.expanduser("~/.cache/tf-oracle/bin/python")
 
 
 @pytest.fixture(autouse=True)
