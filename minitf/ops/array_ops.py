@@ -214,8 +214,12 @@ def _filled_like(op_type, value, tensor, dtype, name, optimize):
 
 
 def _fill_scalar(value, dt):
+    """The zeros/ones element for ``dt``: strings have a zero (b"") but no one."""
     if dt is dtypes.string:
-        return b"" if value == 0 else b"1"
+        if value != 0:
+            raise TypeError("Expected string, but got %r of type '%s'." % (
+                value, type(value).__name__))
+        return b""
     return value
 
 

@@ -26,6 +26,7 @@ BUILD_TIME = [  # (expression, error class, words the message must contain)
     ("tf.fill([2, 2], [1, 2])", ValueError, "'Fill'"),
     ("tf.range(1, 5, 0)", ValueError, "'Range'"),
     ("tf.cast(tf.ones([2]), 'nonsense')", TypeError, "DType"),
+    ("tf.ones_like(tf.constant(['a']))", TypeError, "Expected string, but got 1"),
     ("tf.zeros([-1])", ValueError, "Invalid value in tensor used for shape: -1"),
     ("tf.fill([2, -3], 1.0)", ValueError, "Invalid value in tensor used for shape: -3"),
 ]
