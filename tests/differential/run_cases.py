@@ -23,7 +23,9 @@ def text(v):
     if isinstance(v, (list, tuple)):
         return [text(e) for e in v]
     if isinstance(v, (np.ndarray, np.generic)):
-        return np.asarray(v).tolist()
+        return text(np.asarray(v).tolist())
+    if isinstance(v, bytes):
+        return "bytes:" + v.hex()
     return v if isinstance(v, (int, float, str, bool)) else str(v)
 
 

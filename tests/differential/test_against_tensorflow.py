@@ -37,7 +37,7 @@ def test_minitf_matches_tensorflow():
         if not same and not isinstance(w, str):
             try:
                 same = np.allclose(np.asarray(g, float), np.asarray(w, float), rtol=1e-6,
-                                   atol=1e-7)
+                                   atol=1e-7, equal_nan=True)
             except (TypeError, ValueError):
                 same = False
         if not same:
