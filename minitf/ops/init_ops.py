@@ -150,8 +150,10 @@ class RandomUniform(Initializer):
                 "dtype": self.dtype.name}
 
 
-class RandomNormal(Initializer):
-    """Initializer with normal values ``N(mean, stddev²)`` (see ``tf.random_normal``)."""
+class _NormalInitializer(Initializer):
+    """Shared by RandomNormal and TruncatedNormal: ``sample(shape, mean, stddev, ...)``."""
+
+    sample = None
 
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
         self.mean = mean
@@ -160,15 +162,21 @@ class RandomNormal(Initializer):
         self.dtype = _float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        return random_ops.random_normal(_shape_list(shape), self.mean, self.stddev,
-                                        _float_dtype(dtype or self.dtype), seed=self.seed)
+        return type(self).sample(_shape_list(shape), self.mean, self.stddev,
+                                 _float_dtype(dtype or self.dtype), seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
                 "dtype": self.dtype.name}
 
 
-class TruncatedNormal(Initializer):
+class RandomNormal(_NormalInitializer):
+    """Initializer with normal values ``N(mean, stddev²)`` (see ``tf.random_normal``)."""
+
+    sample = staticmethod(random_ops.random_normal)
+
+
+class TruncatedNormal(_NormalInitializer):
     """Initializer with normal values cut at two standard deviations.
 
     Values more than ``2 * stddev`` from ``mean`` are redrawn (see
@@ -178,19 +186,7 @@ class TruncatedNormal(Initializer):
         >>> init = tf.truncated_normal_initializer(stddev=0.1, seed=0)
     """
 
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _float_dtype(dtype)
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        return random_ops.truncated_normal(_shape_list(shape), self.mean, self.stddev,
-                                           _float_dtype(dtype or self.dtype), seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
-                "dtype": self.dtype.name}
+    sample = staticmethod(random_ops.truncated_normal)
 
 
 class UniformUnitScaling(Initializer):

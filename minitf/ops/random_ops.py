@@ -259,26 +259,34 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
     Example:
         >>> w = tf.random_normal([784, 10], stddev=0.01, seed=1)
     """
-    dt = _check_dtype(dtype, _FLOATS, "RandomStandardNormal")
-    graph = get_default_graph()
-    with graph.name_scope(name or "random_normal") as scope:
+    return _scaled_normal("RandomStandardNormal", shape, mean, stddev, dtype, seed,
+                          name or "random_normal")
+
+
+def _scaled_normal(op_type, shape, mean, stddev, dtype, seed, name):
+    """``rnd * stddev + mean`` with ``rnd`` a standard-normal op of ``op_type``."""
+    dt = _check_dtype(dtype, _FLOATS, op_type)
+    with get_default_graph().name_scope(name) as scope:
         shape_t = _shape_tensor(shape)
         mean_t = convert_to_tensor(mean, dtype=dt, name="mean")
         stddev_t = convert_to_tensor(stddev, dtype=dt, name="stddev")
         attrs = _seed_attrs(seed)
         attrs.update(dtype=dt, T=shape_t.dtype)
-        rnd = make_op("RandomStandardNormal", [shape_t], [dt], None, attrs)._outputs[0]
+        rnd = make_op(op_type, [shape_t], [dt], None, attrs)._outputs[0]
         return math_ops.add(math_ops.multiply(rnd, stddev_t, name="mul"), mean_t, name=scope)
 
 
-def _random_normal_kernel(ctx, shape):
-    dims = _dims(ctx, shape)
-    n = int(np.prod(dims, dtype=np.int64))
-    philox, seed, seed2, counter = _philox_take(ctx, n)
-    return philox.normal(seed, seed2, counter, n, ctx.attrs["dtype"]).reshape(dims)
+def _normal_kernel(sample):
+    """Kernel drawing ``sample`` ("normal" or "truncated_normal") from the op's stream."""
+    def kernel(ctx, shape):
+        dims = _dims(ctx, shape)
+        n = int(np.prod(dims, dtype=np.int64))
+        philox, seed, seed2, counter = _philox_take(ctx, n)
+        return getattr(philox, sample)(seed, seed2, counter, n, ctx.attrs["dtype"]).reshape(dims)
+    return kernel
 
 
-register("RandomStandardNormal", _random_normal_kernel, lambda op: [_shape_out(op)],
+register("RandomStandardNormal", _normal_kernel("normal"), lambda op: [_shape_out(op)],
          NO_GRADIENT, stateful=True)
 
 
@@ -293,26 +301,11 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     Example:
         >>> w = tf.truncated_normal([5, 5, 1, 32], stddev=0.1, seed=0)
     """
-    dt = _check_dtype(dtype, _FLOATS, "TruncatedNormal")
-    graph = get_default_graph()
-    with graph.name_scope(name or "truncated_normal") as scope:
-        shape_t = _shape_tensor(shape)
-        mean_t = convert_to_tensor(mean, dtype=dt, name="mean")
-        stddev_t = convert_to_tensor(stddev, dtype=dt, name="stddev")
-        attrs = _seed_attrs(seed)
-        attrs.update(dtype=dt, T=shape_t.dtype)
-        rnd = make_op("TruncatedNormal", [shape_t], [dt], None, attrs)._outputs[0]
-        return math_ops.add(math_ops.multiply(rnd, stddev_t, name="mul"), mean_t, name=scope)
+    return _scaled_normal("TruncatedNormal", shape, mean, stddev, dtype, seed,
+                          name or "truncated_normal")
 
 
-def _truncated_normal_kernel(ctx, shape):
-    dims = _dims(ctx, shape)
-    n = int(np.prod(dims, dtype=np.int64))
-    philox, seed, seed2, counter = _philox_take(ctx, n)
-    return philox.truncated_normal(seed, seed2, counter, n, ctx.attrs["dtype"]).reshape(dims)
-
-
-register("TruncatedNormal", _truncated_normal_kernel, lambda op: [_shape_out(op)],
+register("TruncatedNormal", _normal_kernel("truncated_normal"), lambda op: [_shape_out(op)],
          NO_GRADIENT, stateful=True)
 
 
