@@ -84,14 +84,15 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     graph = pred.graph
     with graph.name_scope(name or "cond"):
         outer = graph._ctx
-        branches, results = [], []
+        branches, results, flats = [], [], []
         for fn, label in ((true_fn, "true"), (false_fn, "false")):
             ctx = ControlFlowContext(outer, label)
             with graph._in_context(ctx), graph.name_scope(label):
                 res = fn()
+                flats.append(_flatten_branch(res, ctx))
             branches.append(ctx)
             results.append(res)
-        flat_t, flat_f = _flatten_branch(results[0]), _flatten_branch(results[1])
+        flat_t, flat_f = flats
         if len(flat_t) != len(flat_f):
             raise ValueError("true_fn and false_fn must return the same number of results: "
                              "%d vs %d" % (len(flat_t), len(flat_f)))
@@ -103,7 +104,12 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     return _pack_like(results[0], outs, strict)
 
 
-def _flatten_branch(res):
+def _flatten_branch(res, ctx):
+    """A branch's results as tensors made inside the branch.
+
+    A result computed outside (``lambda: x``) gets an identity inside, so the
+    branch captures it and the outer plan computes it before the ``If`` runs.
+    """
     if res is None:
         return []
     items = list(res) if isinstance(res, (list, builtins.tuple)) else [res]
@@ -112,7 +118,10 @@ def _flatten_branch(res):
         if isinstance(r, Operation):
             with r.graph.control_dependencies([r]):
                 r = array_ops.constant(True, name="op_done")
-        out.append(convert_to_tensor(r))
+        r = convert_to_tensor(r)
+        if not ctx.encloses(r.op._ctx):
+            r = array_ops.identity(r)
+        out.append(r)
     return out
 
 
@@ -194,7 +203,7 @@ def _if_grad(op, *grads):
     for fn, label in zip(fns, ("true", "false")):
         ctx = ControlFlowContext(outer, label)
         with graph._in_context(ctx), graph.name_scope(label):
-            flat.append(fn())
+            flat.append(_flatten_branch(fn(), ctx))
         branches.append(ctx)
     outs = _build_if(graph, pred, branches, flat)
     by_cap = {c: (g if connected[i] else None) for i, (c, g) in enumerate(zip(float_caps, outs))}
@@ -295,8 +304,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             with graph.name_scope("body"):
                 res = body_fn(*loop_vars_t)
             body_type = type(res) if isinstance(res, (list, builtins.tuple)) else list
-            outs = [convert_to_tensor(r) for r in ([res] if single or not isinstance(
-                res, (list, builtins.tuple)) else res)]
+            outs = _flatten_branch([res] if single else res, body_ctx)
         if len(outs) != len(inits):
             raise ValueError("body must return as many values as there are loop_vars: %d vs %d"
                              % (len(outs), len(inits)))

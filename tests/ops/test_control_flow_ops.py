@@ -190,3 +190,16 @@ def test_print_passes_value_through_and_writes_stderr(capfd):
     err = capfd.readouterr().err
     assert err.count("values: ") == 1  # first_n=1
     assert "[1.0 2.0...][10.0]" in err
+
+
+def test_branches_and_bodies_may_return_outer_tensors():
+    x = tf.constant(2.0) * 3.0
+    y = tf.constant(1.0) + 1.0
+    p = tf.placeholder(tf.bool, [])
+    r = tf.cond(p, lambda: x, lambda: y)
+    gx, gy = tf.gradients(r * r, [x, y])
+    _, last = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, x), [0, y])
+    with tf.Session() as sess:
+        assert sess.run([r, gx, gy], {p: True}) == [6.0, 12.0, 0.0]
+        assert sess.run([r, gx, gy], {p: False}) == [2.0, 0.0, 4.0]
+        assert sess.run(last) == 6.0
