@@ -114,4 +114,16 @@ CASES = {
  "optimizer_names": "(lambda: [v.name for v in (tf.train.AdamOptimizer().minimize(tf.reduce_sum(tf.Variable([1.], name='W') ** 2)), tf.global_variables())[1]])()",
  "seeded_init": "(lambda v: (sess.run(v.initializer), sess.run(v))[1])(tf.get_variable('x', [3], initializer=tf.truncated_normal_initializer(seed=9)))",
  "glorot_default": "(tf.set_random_seed(3), (lambda v: (sess.run(v.initializer), sess.run(v))[1])(tf.get_variable('y', [2, 2])))[1]",
+ # control flow
+ "cond_nested": "sess.run(tf.cond(a_ > 0., lambda: tf.cond(b_ > 0., lambda: a_ + b_, lambda: a_ - b_), lambda: a_ * b_), {a_: 2., b_: -3.})",
+ "cond_nested_grad": "sess.run(tf.gradients(tf.cond(a_ > 0., lambda: tf.cond(b_ > 0., lambda: a_ * b_, lambda: a_ * a_), lambda: b_), [a_, b_]), {a_: 2., b_: -3.})",
+ "cond_outer_tensor": "sess.run(tf.cond(a_ > 0., lambda: a_ * 2., lambda: b_), {a_: -1., b_: 5.})",
+ "while_grad_two_vars": "sess.run(tf.gradients(tf.while_loop(lambda i, u, v: i < 3, lambda i, u, v: (i + 1, u * v, v + 1.), [0, a_, b_])[1], [a_, b_]), {a_: 1.5, b_: 2.})",
+ "while_cond_inside": "sess.run(tf.while_loop(lambda i, s: i < 6, lambda i, s: (i + 1, tf.cond(tf.equal(i % 2, 0), lambda: s + i, lambda: s - 1)), [0, 0]))",
+ "scan_init": "sess.run(tf.scan(lambda a, x: a + x, tf.constant([1., 2., 3.]), initializer=tf.constant(10.)))",
+ "scan_grad": "sess.run(tf.gradients(tf.reduce_sum(tf.scan(lambda a, x: a * x, x_)), x_), {x_: [1., 2., 3.]})",
+ "foldl_init": "sess.run(tf.foldl(lambda a, x: a * 10 + x, tf.constant([1, 2, 3]), initializer=tf.constant(0)))",
+ "map_fn_tuple": "sess.run(tf.map_fn(lambda xy: xy[0] * xy[1], (tf.constant([1., 2.]), tf.constant([3., 4.])), dtype=tf.float32))",
+ "case_default": "sess.run(tf.case({a_ > 10.: lambda: tf.constant(1), a_ < -10.: lambda: tf.constant(-1)}, default=lambda: tf.constant(0)), {a_: 0.})",
+ "group_tuple": "(lambda v: (sess.run(v.initializer), sess.run(tf.group(v.assign_add(1.), v.assign_add(2.))), sess.run(v))[2])(tf.Variable(0.))",
 }
