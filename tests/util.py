@@ -1,7 +1,13 @@
 """Small helpers shared by tests that start servers or count kernel calls."""
 import collections
+import contextlib
+import json
 import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 from minitf.framework import op_registry
 
@@ -48,3 +54,48 @@ def masked_crc(data):
     """TFRecord's masked CRC32C of ``data``, computed from the FORMATS.md formula."""
     crc = bitwise_crc32c(data)
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def http_get(url, timeout=10):
+    """The body of a GET on ``url`` (bytes)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read()
+
+
+def http_get_json(url, timeout=10):
+    return json.loads(http_get(url, timeout).decode("utf-8"))
+
+
+TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
+
+
+@contextlib.contextmanager
+def tensorboard_server(logdir, plugins, log_path, wait_s=60):
+    """A real ``tensorboard`` on 127.0.0.1 serving ``logdir``; yields its base URL once
+    every plugin in ``plugins`` is active, and stops it afterwards."""
+    base = "http://127.0.0.1:%d" % free_port()
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [TENSORBOARD, "--logdir", str(logdir), "--host", "127.0.0.1",
+             "--port", base.rsplit(":", 1)[1], "--reload_interval", "1"],
+            stdout=log, stderr=subprocess.STDOUT)
+        try:
+            enabled = set()
+            deadline = time.monotonic() + wait_s
+            while time.monotonic() < deadline and not set(plugins) <= enabled:
+                assert server.poll() is None, open(log_path).read()
+                try:
+                    listing = http_get_json(base + "/data/plugins_listing", timeout=5)
+                    enabled = {name for name, info in listing.items() if info.get("enabled")}
+                except OSError:
+                    pass  # not listening yet
+                time.sleep(0.5)
+            assert set(plugins) <= enabled, (enabled, open(log_path).read())
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -1,12 +1,8 @@
 """A real `tensorboard` server shows what tf.summary ops and FileWriter wrote."""
 
-import json
 import os
-import subprocess
 import sys
-import time
 import urllib.parse
-import urllib.request
 
 import numpy as np
 import pytest
@@ -14,21 +10,11 @@ import pytest
 pytest.importorskip("tensorboard")
 
 import minitf as tf  # noqa: E402
-from tests.util import free_port
+from tests.util import TENSORBOARD, http_get, http_get_json, tensorboard_server
 
-TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 PLUGINS = {"scalars", "histograms", "images", "graphs", "text"}
 LOSSES = [2.0, 1.25, 0.5, 0.125]
 
-
-
-def _get(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
-
-
-def _get_json(url):
-    return json.loads(_get(url).decode("utf-8"))
 
 
 def _write_run(logdir):
@@ -57,52 +43,25 @@ def test_tensorboard_serves_every_summary_kind(tmp_path):
         pytest.skip("no tensorboard executable next to %s" % sys.executable)
     logdir = tmp_path / "logs"
     _write_run(logdir)  # events directly in logdir: the run is called "."
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    log_path = tmp_path / "tensorboard.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [TENSORBOARD, "--logdir", str(logdir), "--host", "127.0.0.1", "--port", str(port),
-             "--reload_interval", "1"],
-            stdout=log, stderr=subprocess.STDOUT)
-        try:
-            enabled = set()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not PLUGINS <= enabled:
-                assert server.poll() is None, log_path.read_text()
-                try:
-                    listing = _get_json(base + "/data/plugins_listing")
-                    enabled = {name for name, info in listing.items() if info.get("enabled")}
-                except OSError:
-                    pass  # not listening yet
-                time.sleep(0.5)
-            assert PLUGINS <= enabled, (enabled, log_path.read_text())
+    with tensorboard_server(logdir, PLUGINS, tmp_path / "tensorboard.log") as base:
+        runs = http_get_json(base + "/data/runs")
+        assert len(runs) == 1
+        query = urllib.parse.urlencode({"run": runs[0], "tag": "summaries/loss"})
+        points = http_get_json(base + "/data/plugin/scalars/scalars?" + query)
+        assert [p[1] for p in points] == list(range(len(LOSSES)))
+        np.testing.assert_allclose([p[2] for p in points], LOSSES)
 
-            runs = _get_json(base + "/data/runs")
-            assert len(runs) == 1
-            query = urllib.parse.urlencode({"run": runs[0], "tag": "summaries/loss"})
-            points = _get_json(base + "/data/plugin/scalars/scalars?" + query)
-            assert [p[1] for p in points] == list(range(len(LOSSES)))
-            np.testing.assert_allclose([p[2] for p in points], LOSSES)
+        tags = http_get_json(base + "/data/plugin/histograms/tags")
+        assert "summaries/w" in tags[runs[0]]
+        query = urllib.parse.urlencode({"run": runs[0], "tag": "summaries/w"})
+        histograms = http_get_json(base + "/data/plugin/histograms/histograms?" + query)
+        assert [h[1] for h in histograms] == list(range(len(LOSSES)))
 
-            tags = _get_json(base + "/data/plugin/histograms/tags")
-            assert "summaries/w" in tags[runs[0]]
-            query = urllib.parse.urlencode({"run": runs[0], "tag": "summaries/w"})
-            histograms = _get_json(base + "/data/plugin/histograms/histograms?" + query)
-            assert [h[1] for h in histograms] == list(range(len(LOSSES)))
+        query = urllib.parse.urlencode({"run": runs[0], "tag": "summaries/note"})
+        texts = http_get_json(base + "/data/plugin/text/text?" + query)
+        assert [t["step"] for t in texts] == list(range(len(LOSSES)))
+        assert "hello" in texts[0]["text"]
 
-            query = urllib.parse.urlencode({"run": runs[0], "tag": "summaries/note"})
-            texts = _get_json(base + "/data/plugin/text/text?" + query)
-            assert [t["step"] for t in texts] == list(range(len(LOSSES)))
-            assert "hello" in texts[0]["text"]
-
-            pbtxt = _get(base + "/data/plugin/graphs/graph?" + urllib.parse.urlencode(
-                {"run": runs[0]})).decode("utf-8")
-            assert 'name: "model/pred"' in pbtxt and 'op: "ScalarSummary"' in pbtxt
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        pbtxt = http_get(base + "/data/plugin/graphs/graph?" + urllib.parse.urlencode(
+            {"run": runs[0]})).decode("utf-8")
+        assert 'name: "model/pred"' in pbtxt and 'op: "ScalarSummary"' in pbtxt

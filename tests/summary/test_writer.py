@@ -1,14 +1,12 @@
 """FileWriter writes real TensorBoard event files: read back by TensorBoard itself."""
 
 import gc
-import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import numpy as np
 import pytest
@@ -20,9 +18,8 @@ from tensorboard.compat.proto import event_pb2, graph_pb2, summary_pb2  # noqa: 
 
 from minitf.io.tfrecord import tf_record_iterator  # noqa: E402
 from minitf.summary.writer import FileWriter  # noqa: E402
-from tests.util import free_port
+from tests.util import TENSORBOARD, http_get, http_get_json, tensorboard_server
 
-TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 
 
 # ---- a tiny graph with the interface graph_to_graph_def relies on ----------------------
@@ -274,51 +271,18 @@ def test_rejects_non_proto_summary(tmp_path):
 # ---- a real TensorBoard server ----------------------------------------------------------
 
 
-def _get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
 @pytest.mark.slow
 def test_tensorboard_server_shows_graph_and_scalars(tmp_path):
     if not os.path.exists(TENSORBOARD):
         pytest.skip("no tensorboard executable next to %s" % sys.executable)
     logdir = tmp_path / "logs"
     _write_run(logdir / "train")
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    log = open(tmp_path / "tensorboard.log", "wb")
-    server = subprocess.Popen(
-        [TENSORBOARD, "--logdir", str(logdir), "--host", "127.0.0.1", "--port", str(port),
-         "--reload_interval", "1"],
-        stdout=log, stderr=subprocess.STDOUT)
-    try:
-        enabled = set()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not {"graphs", "scalars"} <= enabled:
-            assert server.poll() is None, (tmp_path / "tensorboard.log").read_text()
-            try:
-                listing = _get_json(base + "/data/plugins_listing")
-                enabled = {name for name, info in listing.items() if info.get("enabled")}
-            except OSError:
-                pass  # not listening yet
-            time.sleep(0.5)
-        assert {"graphs", "scalars"} <= enabled, (tmp_path / "tensorboard.log").read_text()
-        points = _get_json(base + "/data/plugin/scalars/scalars?run=train&tag=loss")
+    with tensorboard_server(logdir, {"graphs", "scalars"}, tmp_path / "tensorboard.log") as base:
+        points = http_get_json(base + "/data/plugin/scalars/scalars?run=train&tag=loss")
         assert [p[1] for p in points] == list(range(len(LOSSES)))
         np.testing.assert_allclose([p[2] for p in points], LOSSES)
-        with urllib.request.urlopen(base + "/data/plugin/graphs/graph?run=train",
-                                    timeout=10) as response:
-            pbtxt = response.read().decode("utf-8")
+        pbtxt = http_get(base + "/data/plugin/graphs/graph?run=train").decode("utf-8")
         assert 'name: "model/MatMul"' in pbtxt and 'input: "model/TopKV2:1"' in pbtxt
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def test_importing_the_writer_does_not_import_tensorboard():
