@@ -742,6 +742,18 @@ register("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, _sparse_xen
 
 
 # -- sigmoid / weighted cross entropy (composites) ---------------------------------------------
+def _same_shape_logits_and_labels(logits, labels):
+    """Both as tensors, checked to have compatible static shapes (element-wise losses)."""
+    logits = convert_to_tensor(logits, name="logits")
+    labels = convert_to_tensor(labels, name="labels")
+    try:
+        labels.shape.merge_with(logits.shape)
+    except ValueError:
+        raise ValueError("logits and labels must have the same shape (%s vs %s)"
+                         % (logits.shape, labels.shape)) from None
+    return logits, labels
+
+
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """Element-wise logistic loss ``-z·log σ(x) - (1-z)·log(1-σ(x))``, computed stably.
 
@@ -754,13 +766,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     """
     _ensure_xent_args("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     with op_scope(name, "logistic_loss", [logits, labels]) as scope:
-        logits = convert_to_tensor(logits, name="logits")
-        labels = convert_to_tensor(labels, name="labels")
-        try:
-            labels.shape.merge_with(logits.shape)
-        except ValueError:
-            raise ValueError("logits and labels must have the same shape (%s vs %s)"
-                             % (logits.shape, labels.shape)) from None
+        logits, labels = _same_shape_logits_and_labels(logits, labels)
         zeros = array_ops.zeros_like(logits, dtype=logits.dtype)
         cond = math_ops.greater_equal(logits, zeros)
         relu_logits = array_ops.where(cond, logits, zeros)
@@ -782,13 +788,7 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
     if labels is None:
         labels = targets
     with op_scope(name, "logistic_loss", [logits, labels]) as scope:
-        logits = convert_to_tensor(logits, name="logits")
-        labels = convert_to_tensor(labels, name="labels")
-        try:
-            labels.shape.merge_with(logits.shape)
-        except ValueError:
-            raise ValueError("logits and labels must have the same shape (%s vs %s)"
-                             % (logits.shape, labels.shape)) from None
+        logits, labels = _same_shape_logits_and_labels(logits, labels)
         log_weight = 1 + (pos_weight - 1) * labels
         softplus_neg = (math_ops.log1p(math_ops.exp(-math_ops.abs(logits)))
                         + relu(math_ops.negative(logits)))
