@@ -9,7 +9,7 @@ from minitf.compat import (disable_eager_execution, disable_resource_variables, 
                            disable_v2_behavior, enable_v2_behavior, executing_eagerly)
 from minitf.framework.dtypes import (DType, as_dtype, bool, double, float16, float32,  # noqa: A004
                                      float64, half, int8, int16, int32, int64, string, uint8)
-from minitf.framework.gradients import gradients
+from minitf.ops.gradients_impl import gradients
 from minitf.framework.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collection,
                                     add_to_collections, colocate_with, control_dependencies,
                                     convert_to_tensor, device, get_collection,

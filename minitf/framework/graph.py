@@ -13,6 +13,7 @@ import numpy as np
 from minitf.framework import dtypes as _dtypes
 from minitf.framework import errors
 from minitf.framework import op_registry
+from minitf.framework.graph_def import graph_to_graph_def
 from minitf.framework.tensor_shape import as_shape, unknown_shape
 
 _VALID_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
@@ -49,7 +50,132 @@ class GraphKeys:
     VARIABLES = GLOBAL_VARIABLES
 
 
-class Tensor:
+# -- Python operators on tensors ------------------------------------------------
+# The framework knows no op, so the function behind each operator comes from this
+# table, which the op library fills once at import (``override_operators``).
+_OPERATORS = {}
+_OPERATOR_NAMES = ("getitem", "add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+                   "matmul", "and", "or", "xor", "lt", "le", "gt", "ge", "neg", "abs",
+                   "invert")
+
+
+def override_operators(table):
+    """Install the functions behind Python's operators on tensors and variables.
+
+    ``table`` maps an operator ("add", "neg", "getitem", ...) to ``f(x, y)``, or
+    ``f(x)`` for the unary ones; a reflected operator calls ``f(other, self)``.
+    """
+    unknown = set(table) - set(_OPERATOR_NAMES)
+    if unknown:
+        raise ValueError("Unknown operators: %s" % sorted(unknown))
+    _OPERATORS.update(table)
+
+
+def _operator(name):
+    try:
+        return _OPERATORS[name]
+    except KeyError:
+        raise NotImplementedError("No op is registered for operator '%s'; import minitf "
+                                  "to load the op library." % name) from None
+
+
+class OperatorOverloads:
+    """Python operators for anything that converts to a tensor (Tensor, Variable)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return _operator("getitem")(self, key)
+
+    def __add__(self, y):
+        return _operator("add")(self, y)
+
+    def __radd__(self, x):
+        return _operator("add")(x, self)
+
+    def __sub__(self, y):
+        return _operator("sub")(self, y)
+
+    def __rsub__(self, x):
+        return _operator("sub")(x, self)
+
+    def __mul__(self, y):
+        return _operator("mul")(self, y)
+
+    def __rmul__(self, x):
+        return _operator("mul")(x, self)
+
+    def __truediv__(self, y):
+        return _operator("truediv")(self, y)
+
+    def __rtruediv__(self, x):
+        return _operator("truediv")(x, self)
+
+    def __floordiv__(self, y):
+        return _operator("floordiv")(self, y)
+
+    def __rfloordiv__(self, x):
+        return _operator("floordiv")(x, self)
+
+    def __mod__(self, y):
+        return _operator("mod")(self, y)
+
+    def __rmod__(self, x):
+        return _operator("mod")(x, self)
+
+    def __pow__(self, y):
+        return _operator("pow")(self, y)
+
+    def __rpow__(self, x):
+        return _operator("pow")(x, self)
+
+    def __matmul__(self, y):
+        return _operator("matmul")(self, y)
+
+    def __rmatmul__(self, x):
+        return _operator("matmul")(x, self)
+
+    def __and__(self, y):
+        return _operator("and")(self, y)
+
+    def __rand__(self, x):
+        return _operator("and")(x, self)
+
+    def __or__(self, y):
+        return _operator("or")(self, y)
+
+    def __ror__(self, x):
+        return _operator("or")(x, self)
+
+    def __xor__(self, y):
+        return _operator("xor")(self, y)
+
+    def __rxor__(self, x):
+        return _operator("xor")(x, self)
+
+    def __lt__(self, y):
+        return _operator("lt")(self, y)
+
+    def __le__(self, y):
+        return _operator("le")(self, y)
+
+    def __gt__(self, y):
+        return _operator("gt")(self, y)
+
+    def __ge__(self, y):
+        return _operator("ge")(self, y)
+
+    def __neg__(self):
+        return _operator("neg")(self)
+
+    def __abs__(self):
+        return _operator("abs")(self)
+
+    def __invert__(self):
+        return _operator("invert")(self)
+
+
+class Tensor(OperatorOverloads):
     """A symbolic handle to one output of an ``Operation``.
 
     A Tensor holds no value; ``Session.run`` (or ``eval``) computes it.  It knows
@@ -92,7 +218,6 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """Compute this tensor in ``session`` (default: the default session)."""
-        from minitf.framework.session import _session_for
         return _session_for(session, self).run(self, feed_dict)
 
     def __repr__(self):
@@ -116,101 +241,6 @@ class Tensor:
                         "`x.shape` rather than `len(x)` for shape information." % self.name)
 
     __hash__ = object.__hash__
-
-    def __getitem__(self, key):
-        from minitf.ops import array_ops
-        return array_ops.slice_helper(self, key)
-
-    # Operator overloads: each forwards to the public op of the same meaning.
-    def __add__(self, y):
-        return _math().add(self, y, name="add")
-
-    def __radd__(self, x):
-        return _math().add(x, self, name="add")
-
-    def __sub__(self, y):
-        return _math().subtract(self, y, name="sub")
-
-    def __rsub__(self, x):
-        return _math().subtract(x, self, name="sub")
-
-    def __mul__(self, y):
-        return _math().multiply(self, y, name="mul")
-
-    def __rmul__(self, x):
-        return _math().multiply(x, self, name="mul")
-
-    def __truediv__(self, y):
-        return _math().truediv(self, y, name="truediv")
-
-    def __rtruediv__(self, x):
-        return _math().truediv(x, self, name="truediv")
-
-    def __floordiv__(self, y):
-        return _math().floordiv(self, y, name="floordiv")
-
-    def __rfloordiv__(self, x):
-        return _math().floordiv(x, self, name="floordiv")
-
-    def __mod__(self, y):
-        return _math().floormod(self, y, name="mod")
-
-    def __rmod__(self, x):
-        return _math().floormod(x, self, name="mod")
-
-    def __pow__(self, y):
-        return _math().pow(self, y, name="pow")
-
-    def __rpow__(self, x):
-        return _math().pow(x, self, name="pow")
-
-    def __matmul__(self, y):
-        return _math().matmul(self, y, name="matmul")
-
-    def __rmatmul__(self, x):
-        return _math().matmul(x, self, name="matmul")
-
-    def __neg__(self):
-        return _math().negative(self)
-
-    def __abs__(self):
-        return _math().abs(self)
-
-    def __invert__(self):
-        return _math().logical_not(self)
-
-    def __and__(self, y):
-        return _math().logical_and(self, y)
-
-    def __rand__(self, x):
-        return _math().logical_and(x, self)
-
-    def __or__(self, y):
-        return _math().logical_or(self, y)
-
-    def __ror__(self, x):
-        return _math().logical_or(x, self)
-
-    def __xor__(self, y):
-        return _math().logical_xor(self, y)
-
-    def __lt__(self, y):
-        return _math().less(self, y)
-
-    def __le__(self, y):
-        return _math().less_equal(self, y)
-
-    def __gt__(self, y):
-        return _math().greater(self, y)
-
-    def __ge__(self, y):
-        return _math().greater_equal(self, y)
-
-
-def _math():
-    from minitf.ops import math_ops
-    return math_ops
-
 
 class Operation:
     """A node in the graph: an op type, input tensors, attrs and output tensors."""
@@ -252,7 +282,6 @@ class Operation:
     @property
     def node_def(self):
         """This op's NodeDef proto (as in a GraphDef)."""
-        from minitf.framework.graph_def import graph_to_graph_def
         return next(n for n in graph_to_graph_def(self._graph).node if n.name == self._name)
 
     def _add_control_input(self, op):
@@ -261,7 +290,6 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this op in ``session`` (default: the default session)."""
-        from minitf.framework.session import _session_for
         _session_for(session, self).run(self, feed_dict)
 
     def __repr__(self):
@@ -562,7 +590,6 @@ class Graph:
     # -- serialization -------------------------------------------------------
     def as_graph_def(self, from_version=None, add_shapes=False):
         """This graph as a ``GraphDef`` protocol buffer (prints as TF's text format)."""
-        from minitf.framework.graph_def import graph_to_graph_def
         return graph_to_graph_def(self, add_shapes=add_shapes)
 
     @property
@@ -611,6 +638,40 @@ _global_default = [Graph()]
 def get_default_graph():
     """The graph new ops go into: the innermost ``as_default`` graph, else the global one."""
     return _graph_stack[-1] if _graph_stack else _global_default[0]
+
+
+_session_stack = []
+
+
+@contextlib.contextmanager
+def default_session(sess):
+    """Make ``sess`` the default session inside a ``with`` block."""
+    _session_stack.append(sess)
+    try:
+        yield sess
+    finally:
+        if sess in _session_stack:
+            _session_stack.reverse()
+            _session_stack.remove(sess)
+            _session_stack.reverse()
+
+
+def get_default_session():
+    """The innermost session entered with ``with``, or None."""
+    return _session_stack[-1] if _session_stack else None
+
+
+def _session_for(session, elem):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
+                             "registered. Use `with sess.as_default()` or pass an explicit "
+                             "session to `eval(session=sess)`")
+    if session.graph is not elem.graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph "
+                         "is different from the session's graph.")
+    return session
 
 
 def reset_default_graph():
@@ -671,7 +732,11 @@ _conversion_functions = []
 
 
 def register_tensor_conversion_function(base_type, conversion_func, priority=100):
-    """Teach ``convert_to_tensor`` about a new type (as in TF)."""
+    """Teach ``convert_to_tensor`` about a new type (as in TF); lower priorities win.
+
+    ``conversion_func(value, dtype=None, name=None)`` returns a Tensor, or raises
+    TypeError/ValueError when it cannot honour ``dtype``.
+    """
     _conversion_functions.append((priority, base_type, conversion_func))
     _conversion_functions.sort(key=lambda x: x[0])
 
@@ -685,19 +750,20 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
             raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
                              % (dtype.name, value.dtype.name, value))
         return value
-    for _, base, fn in _conversion_functions:
-        if isinstance(value, base):
-            return fn(value, dtype=dtype, name=name)
     if isinstance(value, Operation):
         raise TypeError("Can't convert Operation '%s' to Tensor (target dtype=%s, name=%s, "
                         "as_ref=False)" % (value.name, dtype, name))
-    from minitf.ops import array_ops
-    if dtype is None and preferred_dtype is not None:
-        try:
-            return array_ops.constant(value, dtype=preferred_dtype, name=name or "Const")
-        except (TypeError, ValueError):
-            pass
-    return array_ops.constant(value, dtype=dtype, name=name or "Const")
+    for _, base, fn in _conversion_functions:
+        if not isinstance(value, base):
+            continue
+        if dtype is None and preferred_dtype is not None:
+            try:
+                return fn(value, dtype=_dtypes.as_dtype(preferred_dtype), name=name)
+            except (TypeError, ValueError):
+                pass  # TF falls back to the value's own dtype
+        return fn(value, dtype=dtype, name=name)
+    raise TypeError("No tensor conversion function is registered for type %s; import "
+                    "minitf to load the op library." % type(value).__name__)
 
 
 def convert_n_to_tensor(values, dtype=None):

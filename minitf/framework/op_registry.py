@@ -45,13 +45,19 @@ class OpDef:
         forwards: the op passes input 0 through unchanged (Identity), so a
             re-read variable is re-read through it too, as TF 1.x's reference
             semantics make ``identity(v)`` see the variable's current value.
+        contexts: for a control-flow owner (If, While), the name of the attr that
+            lists the ``ControlFlowContext`` bodies it runs; the executor makes the
+            op wait for what those bodies capture.  None for other ops.
+        num_args: the name of the attr that says how many leading inputs the
+            kernel takes as arguments (the rest are captures the bodies read from
+            the run's values); None passes every input.
     """
 
     __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful", "reread",
-                 "forwards")
+                 "forwards", "contexts", "num_args")
 
     def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful, reread=False,
-                 forwards=False):
+                 forwards=False, contexts=None, num_args=None):
         self.type = op_type
         self.kernel = kernel
         self.shape_fn = shape_fn
@@ -60,13 +66,24 @@ class OpDef:
         self.stateful = stateful
         self.reread = reread
         self.forwards = forwards
+        self.contexts = contexts
+        self.num_args = num_args
+
+    def owned_contexts(self, op):
+        """The control-flow bodies ``op`` runs (empty for ordinary ops)."""
+        return op._attrs[self.contexts] if self.contexts else ()
+
+    def kernel_inputs(self, op):
+        """The inputs passed to the kernel as arguments, ref inputs excluded."""
+        inputs = op._inputs if self.num_args is None else op._inputs[:op._attrs[self.num_args]]
+        return tuple(t for i, t in enumerate(inputs) if i not in self.ref_inputs)
 
 
 _REGISTRY = {}
 
 
 def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread=False,
-             forwards=False):
+             forwards=False, contexts=None, num_args=None):
     """Register op type ``op_type``; ``grad`` is a function or ``NO_GRADIENT``."""
     if op_type in _REGISTRY:
         raise KeyError("Op type '%s' is registered twice." % op_type)
@@ -75,7 +92,7 @@ def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread
     if not isinstance(ref_inputs, _AllInputs):
         ref_inputs = tuple(ref_inputs)
     _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful, reread,
-                               forwards)
+                               forwards, contexts, num_args)
 
 
 def get(op_type):

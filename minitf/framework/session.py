@@ -15,9 +15,20 @@ import numpy as np
 from minitf.framework import errors
 from minitf.framework import op_registry
 from minitf.framework.control_flow_context import producer_in
-from minitf.framework.graph import Operation, Tensor, get_default_graph
+from minitf.framework.graph import (Operation, Tensor, default_session, get_default_graph,
+                                    get_default_session)
 
 _MAX_CACHED_PLANS = 512
+_keep_values = [False]
+
+
+def keep_run_values(keep=True):
+    """Make every session keep the values of its latest run in ``last_env``.
+
+    The graph widget asks for this so it can show values; a plain script keeps
+    only ``last_plan``, so no intermediate array outlives the run that made it.
+    """
+    _keep_values[0] = bool(keep)
 
 
 class ConfigProto:
@@ -71,6 +82,12 @@ class KernelContext:
     def state(self):
         """The session's per-op runtime state (variable values, RNG counters...)."""
         return self.session._state
+
+    @property
+    def env(self):
+        """Tensor -> value of the run in progress on this thread (control-flow kernels
+        read and extend it)."""
+        return self.session._running.env
 
     def run_context(self, ctx, env, targets):
         """Run the ops of control-flow context ``ctx`` that ``targets`` need."""
@@ -174,22 +191,16 @@ class BaseSession:
         self._graph = graph if graph is not None else get_default_graph()
         self._config = config or ConfigProto()
         self._state = {}
-        self._plans = {}
+        self._plans = collections.OrderedDict()  # least recently used first
         self._subplans = {}
         self._kernel_ctxs = {}
         self._closed = False
         self._default_cm = None
         self.last_plan = None  # the plan the latest run executed (for widgets)
-        self.last_env = None   # tensor -> value from the latest run (for widgets)
+        self.last_env = None   # tensor -> value of the latest run, if keep_run_values()
         self._running = threading.local()  # per thread: the running plan's values
 
     graph = property(lambda self: self._graph)
-
-    @property
-    def _current_env(self):
-        """Tensor -> value of the run in progress on this thread (control-flow kernels
-        read and extend it); runs on other threads have their own."""
-        return self._running.env
 
     graph_def = property(lambda self: self._graph.as_graph_def())
     sess_str = property(lambda self: "")
@@ -220,14 +231,17 @@ class BaseSession:
             plan = self._compile(fetches, feed_dict)
             if key is not None:
                 if len(self._plans) >= _MAX_CACHED_PLANS:
-                    self._plans.clear()
+                    self._plans.popitem(last=False)
                 self._plans[key] = plan
+        elif len(self._plans) > 1:
+            self._plans.move_to_end(key)
         env = {}
         for (t, np_dtype, shape), value in zip(plan.feeds, feed_dict.values()):
             env[t] = _feed_value(t, value, np_dtype, shape)
         self._running.env = env
         self._execute(plan.steps, env)
-        self.last_plan, self.last_env = plan, env
+        self.last_plan = plan
+        self.last_env = env if _keep_values[0] else None
         try:
             values = [_fetched(env[t]) for t in plan.fetches]
         except KeyError as e:
@@ -307,7 +321,7 @@ class BaseSession:
                 if i not in opdef.ref_inputs and t not in fed:
                     out.append(producer_in(t.op, ctx))
             out.extend(producer_in(c, ctx) for c in op._control_inputs)
-            for owned in getattr(op, "_owned_contexts", ()):
+            for owned in opdef.owned_contexts(op):
                 out.extend(producer_in(t.op, ctx) for t in owned.captures if t not in fed)
                 out.extend(producer_in(c, ctx) for c in owned.control_captures)
             return [d for d in out if d is not None and d not in done]
@@ -358,11 +372,7 @@ class BaseSession:
             self._check_device(op)
             kctx = self._kernel_ctxs[op] = KernelContext(op, self)
         opdef = op_registry.get(op.type)
-        # Control-flow owners take only their leading inputs as arguments; their
-        # captures are read from the run's values by the bodies that need them.
-        inputs = op._inputs[:getattr(op, "_eager_inputs", len(op._inputs))]
-        ins = tuple(t for i, t in enumerate(inputs) if i not in opdef.ref_inputs)
-        return (opdef.kernel, kctx, ins, tuple(op._outputs))
+        return (opdef.kernel, kctx, opdef.kernel_inputs(op), tuple(op._outputs))
 
     def _check_device(self, op):
         dev = op.device.upper()
@@ -385,7 +395,7 @@ class BaseSession:
 
     def as_default(self):
         """Make this the default session inside a ``with`` block (does not close it)."""
-        return _default_session(self)
+        return default_session(self)
 
     def __enter__(self):
         self._default_cm = self.as_default()
@@ -428,37 +438,6 @@ class InteractiveSession(BaseSession):
 
 
 _Device = collections.namedtuple("_DeviceAttributes", ["name", "device_type"])
-_session_stack = []
-
-
-@contextlib.contextmanager
-def _default_session(sess):
-    _session_stack.append(sess)
-    try:
-        yield sess
-    finally:
-        if sess in _session_stack:
-            _session_stack.reverse()
-            _session_stack.remove(sess)
-            _session_stack.reverse()
-
-
-def get_default_session():
-    """The innermost session entered with ``with``, or None."""
-    return _session_stack[-1] if _session_stack else None
-
-
-def _session_for(session, elem):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
-                             "registered. Use `with sess.as_default()` or pass an explicit "
-                             "session to `eval(session=sess)`")
-    if session.graph is not elem.graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph "
-                         "is different from the session's graph.")
-    return session
 
 
 def _feed_value(t, value, np_dtype, shape):

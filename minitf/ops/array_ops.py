@@ -10,7 +10,8 @@ import collections
 import numpy as np
 
 from minitf.framework import dtypes, errors
-from minitf.framework.graph import Tensor, convert_to_tensor, get_default_graph
+from minitf.framework.graph import (Tensor, convert_to_tensor, get_default_graph,
+                                    override_operators, register_tensor_conversion_function)
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import Dimension, TensorShape, as_shape, unknown_shape
 from minitf.ops.op_util import (const_value, make_op, op_scope, same_shape, scalar_shape,
@@ -59,6 +60,15 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     arr.flags.writeable = False
     dt = dtypes.from_numpy(arr) if dtype is None else dtypes.as_dtype(dtype)
     return make_op("Const", [], [dt], name, {"value": arr, "dtype": dt})._outputs[0]
+
+
+def _constant_conversion(value, dtype=None, name=None):
+    return constant(value, dtype=dtype, name=name or "Const")
+
+
+# Any Python or numpy value that reaches convert_to_tensor becomes a Const; types with
+# their own conversion (Variable) register at a lower priority and win.
+register_tensor_conversion_function(object, _constant_conversion, priority=200)
 
 
 def _to_numpy(value, dtype):
@@ -2904,3 +2914,6 @@ def _broadcast_args_shape(op):
 
 
 register("BroadcastArgs", _broadcast_args_kernel, _broadcast_args_shape, NO_GRADIENT)
+
+
+override_operators({"getitem": lambda x, key: slice_helper(convert_to_tensor(x), key)})

@@ -145,17 +145,15 @@ def _build_if(graph, pred, branches, flat_outs):
     with graph._in_context(branches[0].parent):
         op = make_op("If", [pred] + captures, dts, "If",
                      {"branch_outputs": builtins.tuple(builtins.tuple(f) for f in flat_outs),
-                      "Tout": dts})
-    op._owned_contexts = branches
-    op._eager_inputs = 1
+                      "Tout": dts, "branches": list(branches), "num_args": 1})
     for ctx in branches:
         ctx.owner = op
     return op._outputs
 
 
 def _run_branch(ctx, branch, targets):
-    env = ctx.session._current_env
-    ctx.run_context(ctx.op._owned_contexts[branch], env, targets)
+    env = ctx.env
+    ctx.run_context(ctx.attrs["branches"][branch], env, targets)
     values = builtins.tuple(env[t] for t in targets)
     return values[0] if len(values) == 1 else values
 
@@ -177,7 +175,7 @@ def _if_grad(op, *grads):
     Each branch differentiates its own outputs with respect to the tensors it
     captured; a capture that only the other branch uses gets zeros.
     """
-    from minitf.framework.gradients import gradients
+    from minitf.ops.gradients_impl import gradients
     pred, captures = op._inputs[0], op._inputs[1:]
     graph = op.graph
     float_caps = [c for c in captures if c.dtype.is_floating]
@@ -215,7 +213,8 @@ def _if_kernel(ctx, pred):
     return _run_branch(ctx, branch, ctx.attrs["branch_outputs"][branch])
 
 
-register("If", _if_kernel, _if_shape, _if_grad, stateful=True)
+register("If", _if_kernel, _if_shape, _if_grad, stateful=True, contexts="branches",
+         num_args="num_args")
 
 
 
@@ -324,9 +323,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                      "While", {"loop_vars": loop_vars_t, "cond_output": pred,
                                "body_outputs": builtins.tuple(outs),
                                "shape_invariants": invariants,
-                               "back_prop": back_prop})
-        op._owned_contexts = [body_ctx]
-        op._eager_inputs = len(inits)
+                               "back_prop": back_prop, "body": [body_ctx],
+                               "num_args": len(inits)})
         body_ctx.owner = op
         results = op._outputs
     if single or (len(results) == 1 and not return_same_structure):
@@ -367,8 +365,8 @@ register("LoopVar", _loop_var_kernel, lambda op: [op._attrs["shape"]], NO_GRADIE
 def _while_kernel(ctx, *values):
     """Iterate the body; keep each iteration's inputs for the gradient."""
     a = ctx.attrs
-    env = ctx.session._current_env
-    loop_vars, body_ctx = a["loop_vars"], ctx.op._owned_contexts[0]
+    env = ctx.env
+    loop_vars, body_ctx = a["loop_vars"], a["body"][0]
     pred_t, outs = (a["cond_output"],), builtins.tuple(a["body_outputs"])
     trace = []
     while True:
@@ -403,7 +401,7 @@ def _while_grad(op, *grads):
     captures is built once, symbolically, in its own context; the
     ``WhileGrad`` kernel runs it once per recorded iteration.
     """
-    from minitf.framework.gradients import gradients
+    from minitf.ops.gradients_impl import gradients
     a = op._attrs
     if not a["back_prop"]:
         return [None] * len(op._inputs)
@@ -426,9 +424,8 @@ def _while_grad(op, *grads):
                    for g, t in zip(grads, op._outputs)]
     gop = make_op("WhileGrad", float_grads + list(captures), [t.dtype for t in wrt],
                   "WhileGrad", {"forward": op, "grad_loop_vars": g_in, "wrt": wrt,
-                                "step_grads": builtins.tuple(step)})
-    gop._owned_contexts = [grad_ctx]
-    gop._eager_inputs = len(float_grads)
+                                "step_grads": builtins.tuple(step), "body": [grad_ctx],
+                                "num_args": len(float_grads)})
     gop._add_control_input(op)
     grad_ctx.owner = gop
     by_t = dict(zip(wrt, gop._outputs))
@@ -438,7 +435,7 @@ def _while_grad(op, *grads):
 def _while_grad_kernel(ctx, *out_grads):
     a = ctx.attrs
     fwd = a["forward"]
-    env = ctx.session._current_env
+    env = ctx.env
     trace = env[fwd]
     fa = fwd._attrs
     loop_vars, wrt, step = fa["loop_vars"], a["wrt"], builtins.tuple(a["step_grads"])
@@ -446,7 +443,7 @@ def _while_grad_kernel(ctx, *out_grads):
     lv_pos = [i for i, t in enumerate(loop_vars) if t.dtype.is_floating]
     grads = list(out_grads)
     cap_acc = None
-    body_ctx, outs = fwd._owned_contexts[0], builtins.tuple(fa["body_outputs"])
+    body_ctx, outs = fa["body"][0], builtins.tuple(fa["body_outputs"])
     for values in reversed(trace):
         for t, v in zip(loop_vars, values):
             env[t] = v
@@ -454,7 +451,7 @@ def _while_grad_kernel(ctx, *out_grads):
         ctx.run_context(body_ctx, env, outs)
         for t, g in zip(a["grad_loop_vars"], grads):
             env[t] = g
-        ctx.run_context(ctx.op._owned_contexts[0], env, step)
+        ctx.run_context(a["body"][0], env, step)
         res = [env[t] for t in step]
         new = list(grads)
         for k, pos in enumerate(lv_pos):
@@ -473,9 +470,10 @@ def _while_grad_kernel(ctx, *out_grads):
     return out[0] if len(out) == 1 else builtins.tuple(out)
 
 
-register("While", _while_kernel, _while_shape, _while_grad, stateful=True)
+register("While", _while_kernel, _while_shape, _while_grad, stateful=True, contexts="body",
+         num_args="num_args")
 register("WhileGrad", _while_grad_kernel, lambda op: [t.shape for t in op._attrs["wrt"]],
-         NO_GRADIENT, stateful=True)
+         NO_GRADIENT, stateful=True, contexts="body", num_args="num_args")
 
 
 # -- Assert, Print ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import builtins
 import numpy as np
 
 from minitf.framework import dtypes, errors
-from minitf.framework.graph import Tensor, convert_pair, convert_to_tensor
+from minitf.framework.graph import Tensor, convert_pair, convert_to_tensor, override_operators
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape, unknown_shape
 from minitf.ops import array_ops
@@ -2180,3 +2180,25 @@ def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
 
 
 mul, sub, neg = multiply, subtract, negative  # TF 0.x names the course still uses
+
+
+override_operators({
+    "add": lambda x, y: add(x, y, name="add"),
+    "sub": lambda x, y: subtract(x, y, name="sub"),
+    "mul": lambda x, y: multiply(x, y, name="mul"),
+    "truediv": lambda x, y: truediv(x, y, name="truediv"),
+    "floordiv": lambda x, y: floordiv(x, y, name="floordiv"),
+    "mod": lambda x, y: floormod(x, y, name="mod"),
+    "pow": lambda x, y: pow(x, y, name="pow"),
+    "matmul": lambda x, y: matmul(x, y, name="matmul"),
+    "and": logical_and,
+    "or": logical_or,
+    "xor": logical_xor,
+    "lt": less,
+    "le": less_equal,
+    "gt": greater,
+    "ge": greater_equal,
+    "neg": negative,
+    "abs": abs,
+    "invert": logical_not,
+})

@@ -145,7 +145,7 @@ def _stream(ctx):
     Attrs ``(0, 0)`` mean "nondeterministic": two random 64-bit seeds are drawn
     once per session.
     """
-    state = ctx.session._state
+    state = ctx.state
     st = state.get(ctx.op)
     if st is None:
         seed, seed2 = ctx.attrs["seed"], ctx.attrs["seed2"]

@@ -109,7 +109,7 @@ def _read(ctx, i):
     """Current session value of the variable named by input ``i``."""
     var = ctx.op._inputs[i].op
     try:
-        return ctx.session._state[var]
+        return ctx.state[var]
     except KeyError:
         raise errors.FailedPreconditionError(
             None, ctx.op, "Attempting to use uninitialized value %s" % var.name) from None
@@ -117,7 +117,7 @@ def _read(ctx, i):
 
 def _write(ctx, i, value):
     value.flags.writeable = False
-    ctx.session._state[ctx.op._inputs[i].op] = value
+    ctx.state[ctx.op._inputs[i].op] = value
 
 
 def _scalars(ctx, names, values):

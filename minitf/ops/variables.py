@@ -7,7 +7,9 @@ A ``Variable`` is a ``VariableV2`` op (reading it gives the current value), an
 import numpy as np
 
 from minitf.framework import dtypes, errors
-from minitf.framework.graph import (GraphKeys, add_to_collections, convert_to_tensor,
+from minitf.framework.graph import (GraphKeys, OperatorOverloads, _session_for,
+                                    add_to_collections,
+                                    convert_to_tensor,
                                     get_default_graph, register_tensor_conversion_function)
 from minitf.framework.op_registry import ALL_INPUTS, NO_GRADIENT, register
 from minitf.framework.tensor_shape import unknown_shape
@@ -21,7 +23,7 @@ __all__ = ["Variable", "all_variables", "assert_variables_initialized", "assign"
            "report_uninitialized_variables", "trainable_variables", "variables_initializer"]
 
 
-class Variable:
+class Variable(OperatorOverloads):
     """A tensor-valued variable, kept per session.
 
     Args:
@@ -123,7 +125,6 @@ class Variable:
 
     def load(self, value, session=None):
         """Set the value directly in ``session`` (no op is added)."""
-        from minitf.framework.session import _session_for
         sess = _session_for(session, self._variable)
         value = np.array(value, dtype=self.dtype.as_numpy_dtype)
         value.flags.writeable = False
@@ -138,22 +139,6 @@ class Variable:
     __hash__ = object.__hash__
 
 
-# Variables take part in arithmetic and indexing through their snapshot.
-def _overload(name):
-    def method(self, *args):
-        return getattr(self._snapshot, name)(*args)
-    method.__name__ = name
-    return method
-
-
-for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-              "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
-              "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
-              "__abs__", "__lt__", "__le__", "__gt__", "__ge__", "__getitem__", "__and__",
-              "__or__", "__invert__"):
-    setattr(Variable, _name, _overload(_name))
-del _name
-
 register_tensor_conversion_function(
     Variable, lambda v, dtype=None, name=None: convert_to_tensor(v._snapshot, dtype=dtype))
 
@@ -161,7 +146,7 @@ register_tensor_conversion_function(
 # -- VariableV2 -----------------------------------------------------------------------
 def _variable_kernel(ctx):
     try:
-        return ctx.session._state[ctx.op]
+        return ctx.state[ctx.op]
     except KeyError:
         raise errors.FailedPreconditionError(
             None, ctx.op, "Attempting to use uninitialized value %s" % ctx.op.name) from None
@@ -209,7 +194,7 @@ def _assign_kernel(ctx, value):
                 None, ctx.op, "Assign requires shapes of both tensors to match. lhs shape= %s "
                 "rhs shape= %s" % (list(want.as_list()), list(value.shape)))
     value.flags.writeable = False
-    ctx.session._state[var] = value
+    ctx.state[var] = value
     return value
 
 
@@ -234,7 +219,7 @@ def _update(op_type, var_t, delta, name):
 def _update_kernel(sign):
     def kernel(ctx, delta):
         var = ctx.op._inputs[0].op
-        state = ctx.session._state
+        state = ctx.state
         if var not in state:
             raise errors.FailedPreconditionError(
                 None, ctx.op, "Attempting to use uninitialized value %s" % var.name)
@@ -271,7 +256,7 @@ def is_variable_initialized(variable):
 
 
 register("IsVariableInitialized",
-         lambda ctx: np.bool_(ctx.op._inputs[0].op in ctx.session._state), scalar_shape,
+         lambda ctx: np.bool_(ctx.op._inputs[0].op in ctx.state), scalar_shape,
          NO_GRADIENT, ref_inputs=(0,), stateful=True)
 
 
@@ -332,7 +317,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
 
 
 def _report_kernel(ctx):
-    state = ctx.session._state
+    state = ctx.state
     names = [t.op.name.encode() for t in ctx.op._inputs if t.op not in state]
     out = np.empty(len(names), dtype=object)
     out[:] = names

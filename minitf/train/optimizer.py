@@ -13,7 +13,7 @@ A subclass overrides ``_create_slots(var_list)``, ``_prepare()``,
 """
 from minitf.framework import dtypes
 from minitf.framework.graph import (GraphKeys, Tensor, convert_to_tensor, get_default_graph)
-from minitf.framework.gradients import gradients
+from minitf.ops.gradients_impl import gradients
 from minitf.ops import array_ops, control_flow_ops, variable_scope, variables
 
 __all__ = ["Optimizer"]

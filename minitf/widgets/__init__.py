@@ -9,7 +9,12 @@ does not load this package, because ipywidgets and networkx are slow to import.
 * ``TrainingMonitor(total_steps, metrics)`` plots live training curves with a
   progress bar; ``TrainingMonitor.from_logdir(dir)`` compares runs' event files.
 """
+from minitf.framework.session import keep_run_values
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
 from minitf.widgets.training_monitor import TrainingMonitor
+
+# The graph widget shows the values of a session's latest run, so sessions keep them
+# from the moment the widgets are loaded (a script without widgets keeps none).
+keep_run_values()
 
 __all__ = ["GraphView", "TrainingMonitor", "op_kind", "show_graph", "subgraph_ops"]

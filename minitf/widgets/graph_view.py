@@ -27,6 +27,7 @@ import ipywidgets as widgets
 import networkx as nx
 import numpy as np
 
+from minitf.framework import op_registry
 from minitf.framework.graph import Graph, Operation, Tensor, get_default_graph
 from minitf.framework.session import get_default_session
 
@@ -108,7 +109,7 @@ def subgraph_ops(fetches, graph=None):
         seen.add(op)
         stack.extend(t.op for t in op.inputs)
         stack.extend(op.control_inputs)
-        for ctx in getattr(op, "_owned_contexts", ()):
+        for ctx in op_registry.get(op.type).owned_contexts(op):
             stack.extend(ctx.ops)
     return sorted(seen, key=lambda o: o._id)
 
@@ -330,7 +331,7 @@ class GraphView(widgets.VBox):
         self.fed = {t.op.name for t, _, _ in plan.feeds}
         # Bodies of cond/while run inside their owner op; count the ones that produced values.
         for op in ran:
-            for ctx in getattr(op, "_owned_contexts", ()):
+            for ctx in op_registry.get(op.type).owned_contexts(op):
                 for inner in ctx.ops:
                     if any(t in env for t in inner.outputs):
                         self.executed.add(inner.name)

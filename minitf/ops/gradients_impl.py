@@ -8,6 +8,7 @@ once, so no rule has to repeat it.
 """
 from minitf.framework import op_registry
 from minitf.framework.graph import Tensor, convert_to_tensor
+from minitf.ops import array_ops, math_ops
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
@@ -32,7 +33,6 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     stops = {_as_ref(s) for s in _as_list(stop_gradients)} if stop_gradients else set()
     graph = ys[0].graph
-    from minitf.ops import array_ops, math_ops
 
     with graph.name_scope(name):
         relevant = _ops_between(xs, ys, stops)
