@@ -16,8 +16,10 @@ from minitf.framework.graph import (Graph, GraphKeys, Operation, Tensor, add_to_
                                     get_collection_ref, get_default_graph, is_tensor,
                                     name_scope, register_tensor_conversion_function,
                                     reset_default_graph)
-from minitf.framework.session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata,
-                                      RunOptions, Session, get_default_session)
+from minitf.framework.config import (ConfigProto, GPUOptions, GraphOptions,  # noqa: F401
+                                     OptimizerOptions, RunMetadata, RunOptions)
+from minitf.framework.graph import get_default_session
+from minitf.framework.session import InteractiveSession, Session
 from minitf.framework.tensor_shape import Dimension, TensorShape
 from minitf.ops.array_ops import *  # noqa: F401,F403
 from minitf.ops.control_flow_ops import *  # noqa: F401,F403

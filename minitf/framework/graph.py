@@ -203,11 +203,14 @@ class Tensor(OperatorOverloads):
 
     @property
     def shape(self):
+        refined = getattr(_refined, "shapes", None)
+        if refined:
+            return refined.get(self, self._shape)
         return self._shape
 
     def get_shape(self):
         """The static shape (a ``TensorShape``), possibly partially unknown."""
-        return self._shape
+        return self.shape
 
     def set_shape(self, shape):
         """Refine the static shape; raises ValueError when incompatible."""
@@ -241,6 +244,22 @@ class Tensor(OperatorOverloads):
                         "`x.shape` rather than `len(x)` for shape information." % self.name)
 
     __hash__ = object.__hash__
+
+# Per thread: tensor -> a more specific shape than the graph's, while a plan is
+# compiled for known fed shapes (shape functions then see those shapes).
+_refined = threading.local()
+
+
+@contextlib.contextmanager
+def refined_shapes(shapes):
+    """Inside the block, ``Tensor.shape`` on this thread answers from ``shapes`` first."""
+    saved = getattr(_refined, "shapes", None)
+    _refined.shapes = shapes
+    try:
+        yield
+    finally:
+        _refined.shapes = saved
+
 
 class Operation:
     """A node in the graph: an op type, input tensors, attrs and output tensors."""

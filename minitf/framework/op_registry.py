@@ -48,16 +48,18 @@ class OpDef:
         contexts: for a control-flow owner (If, While), the name of the attr that
             lists the ``ControlFlowContext`` bodies it runs; the executor makes the
             op wait for what those bodies capture.  None for other ops.
+        shape_only: the kernel reads only its inputs' shapes and dtypes (Shape,
+            ZerosLike), so its value is known once those shapes are.
         num_args: the name of the attr that says how many leading inputs the
             kernel takes as arguments (the rest are captures the bodies read from
             the run's values); None passes every input.
     """
 
     __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful", "reread",
-                 "forwards", "contexts", "num_args")
+                 "forwards", "contexts", "num_args", "shape_only")
 
     def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful, reread=False,
-                 forwards=False, contexts=None, num_args=None):
+                 forwards=False, contexts=None, num_args=None, shape_only=False):
         self.type = op_type
         self.kernel = kernel
         self.shape_fn = shape_fn
@@ -68,6 +70,7 @@ class OpDef:
         self.forwards = forwards
         self.contexts = contexts
         self.num_args = num_args
+        self.shape_only = shape_only
 
     def owned_contexts(self, op):
         """The control-flow bodies ``op`` runs (empty for ordinary ops)."""
@@ -83,7 +86,7 @@ _REGISTRY = {}
 
 
 def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread=False,
-             forwards=False, contexts=None, num_args=None):
+             forwards=False, contexts=None, num_args=None, shape_only=False):
     """Register op type ``op_type``; ``grad`` is a function or ``NO_GRADIENT``."""
     if op_type in _REGISTRY:
         raise KeyError("Op type '%s' is registered twice." % op_type)
@@ -92,7 +95,7 @@ def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread
     if not isinstance(ref_inputs, _AllInputs):
         ref_inputs = tuple(ref_inputs)
     _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful, reread,
-                               forwards, contexts, num_args)
+                               forwards, contexts, num_args, shape_only)
 
 
 def get(op_type):

@@ -1,0 +1,272 @@
+"""Compiling a run: prune the graph to what the fetches need, order it, fold it.
+
+``compile_plan`` turns (fetches, feed keys) into a ``Plan``: the ops the fetches
+need, in an order that respects data and control dependencies, each bound to
+its kernel.  For each combination of fed shapes the plan then makes a
+``Variant`` in which every op whose value those shapes and the graph's
+constants determine has been computed once, at compile time, like Grappler's
+constant folding: shape arithmetic of gradients, constants, casts of them.
+Each run then executes only the ops that compute values from data.
+"""
+import collections
+
+import numpy as np
+
+from minitf.framework import errors, op_registry
+from minitf.framework.control_flow_context import producer_in
+from minitf.framework.fetch import FetchMapper
+from minitf.framework.graph import Operation, Tensor, refined_shapes
+from minitf.framework.tensor_shape import as_shape
+
+# Folded values are kept per plan variant: large ones would cost memory for little gain.
+_MAX_FOLDED_BYTES = 1 << 20
+# Beyond this many distinct fed-shape combinations a plan stops folding new ones
+# (a loop over varying lengths would otherwise compile on every run).
+_MAX_VARIANTS = 8
+
+
+class Step(collections.namedtuple("Step", ["kernel", "ctx", "inputs", "outputs"])):
+    """One kernel call of a plan (a tuple, so the executor unpacks it cheaply)."""
+
+    __slots__ = ()
+    op = property(lambda self: self.ctx.op)
+
+
+class Variant:
+    """A plan specialised to one combination of fed shapes.
+
+    Attributes:
+        constants: tensor -> value computed at compile time (read-only arrays).
+        steps: the ``Step``s every run executes, in order.
+    """
+
+    __slots__ = ("plan", "constants", "steps")
+
+    def __init__(self, plan, constants, steps):
+        self.plan, self.constants, self.steps = plan, constants, steps
+
+    @property
+    def ops(self):
+        """Every op this run needed: the ones executed and the ones folded."""
+        return self.plan.ops
+
+    @property
+    def executed_ops(self):
+        return [s.op for s in self.steps]
+
+    @property
+    def folded_ops(self):
+        ran = set(self.executed_ops)
+        return [op for op in self.plan.ops if op not in ran]
+
+    feeds = property(lambda self: self.plan.feeds)
+
+
+class Plan:
+    """A compiled run: what to feed, which steps compute the fetches, how to fetch."""
+
+    __slots__ = ("steps", "ops", "feeds", "fed", "fetches", "mapper", "single", "fold",
+                 "_variants")
+
+    def __init__(self, steps, feeds, fetches, mapper, single, fold):
+        self.steps = steps      # every needed Step, before folding
+        self.ops = list(dict.fromkeys(s.op for s in steps))
+        self.feeds = feeds      # [(tensor, numpy dtype, static shape tuple or None)]
+        self.fed = [f[0] for f in feeds]
+        self.fetches = fetches  # unique fetched tensors, in mapper order
+        self.mapper = mapper
+        self.single = single    # the fetch was one bare Tensor/Operation
+        self.fold = fold
+        self._variants = collections.OrderedDict()
+
+    def variant(self, fed_values):
+        """The variant for these fed values' shapes, folding a new one when needed."""
+        key = tuple(v.shape for v in fed_values)
+        found = self._variants.get(key)
+        if found is None:
+            if self.fold and len(self._variants) < _MAX_VARIANTS:
+                found = self._variants[key] = _fold(self, fed_values)
+            else:
+                found = Variant(self, {}, self.steps)
+        return found
+
+
+def compile_plan(session, fetches, feed_dict):
+    graph = session.graph
+    single = isinstance(fetches, (Tensor, Operation))
+    mapper = FetchMapper(graph, fetches)
+    feeds, fed = [], set()
+    for key in feed_dict:
+        try:
+            t = graph.as_graph_element(key, allow_operation=False)
+        except (TypeError, ValueError, KeyError) as e:
+            raise type(e)("Cannot interpret feed_dict key as Tensor: %s" % (
+                e.args[0] if e.args else e)) from None
+        if not graph.is_feedable(t):
+            raise ValueError("Tensor %s may not be fed." % t.name)
+        feeds.append((t, t.dtype.as_numpy_dtype, t.shape.as_tuple_or_none()))
+        fed.add(t)
+    for e in mapper.elements:
+        if not graph.is_fetchable(e):
+            raise ValueError("Operation %r has been marked as not fetchable." % e.name)
+    tensors = tuple(e for e in mapper.elements if isinstance(e, Tensor))
+    ops = tuple(e for e in mapper.elements if isinstance(e, Operation))
+    steps = schedule(session, tensors, ops, fed, None)
+    return Plan(steps, feeds, list(tensors), mapper, single,
+                session._config.constant_folding)
+
+
+def schedule(session, tensors, ops, fed, ctx):
+    """The steps, in order, of the ops of ``ctx`` that compute ``tensors`` and run ``ops``."""
+    order, done, active = [], set(), set()
+
+    def deps(op):
+        opdef = op_registry.get(op.type)
+        out = []
+        for i, t in enumerate(op._inputs):
+            if i not in opdef.ref_inputs and t not in fed:
+                out.append(producer_in(t.op, ctx))
+        out.extend(producer_in(c, ctx) for c in op._control_inputs)
+        for owned in opdef.owned_contexts(op):
+            out.extend(producer_in(t.op, ctx) for t in owned.captures if t not in fed)
+            out.extend(producer_in(c, ctx) for c in owned.control_captures)
+        return [d for d in out if d is not None and d not in done]
+
+    roots = [producer_in(t.op, ctx) for t in tensors if t not in fed]
+    roots += [producer_in(o, ctx) for o in ops]
+    for root in roots:
+        if root is None or root in done:
+            continue
+        stack = [(root, iter(deps(root)))]
+        active.add(root)
+        while stack:
+            op, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                active.discard(op)
+                if op not in done:
+                    done.add(op)
+                    order.append(op)
+            elif nxt not in done:
+                if nxt in active:
+                    raise errors.InvalidArgumentError(
+                        None, nxt, "Graph has a cycle through op '%s'." % nxt.name)
+                active.add(nxt)
+                stack.append((nxt, iter(deps(nxt))))
+    return [_step(session, op) for op in _with_rereads(order, done, fed)]
+
+
+def _with_rereads(order, done, fed):
+    """``order`` with variable reads run again where an effect may have changed them."""
+    ops, emitted, last_effect = [], {}, -1
+    for op in order:
+        opdef = op_registry.get(op.type)
+        for i, t in enumerate(op._inputs):
+            if i in opdef.ref_inputs or t in fed or t.op not in done:
+                continue
+            # Re-read a variable only if something with effects ran since.
+            chain = _reread_chain(t.op, fed)
+            if chain and emitted.get(chain[-1], -1) < last_effect:
+                for r in chain:
+                    emitted[r] = len(ops)
+                    ops.append(r)
+        emitted[op] = len(ops)
+        if opdef.stateful and not opdef.reread:
+            last_effect = len(ops)
+        ops.append(op)
+    return ops
+
+
+def _reread_chain(op, fed):
+    """Ops to run again before a consumer of ``op``: a variable read and the
+    identities that forward it, innermost first; empty for any other op."""
+    chain = []
+    while True:
+        opdef = op_registry.get(op.type)
+        if opdef.reread:
+            chain.append(op)
+            return chain[::-1]
+        if not opdef.forwards or not op._inputs or op._inputs[0] in fed:
+            return []
+        chain.append(op)
+        op = op._inputs[0].op
+
+
+def _step(session, op):
+    opdef = op_registry.get(op.type)
+    return Step(opdef.kernel, session._kernel_context(op), opdef.kernel_inputs(op),
+                tuple(op._outputs))
+
+
+# -- constant folding ----------------------------------------------------------------
+def _fold(plan, fed_values):
+    """Compute, once, every step whose result the fed shapes and constants determine.
+
+    Shape functions run again with the fed shapes in place of the placeholders'
+    partial ones, so ``Shape`` of a batch-sized tensor is known here although
+    the graph says ``[?, 10]``.  A step folds when its op is pure and every
+    input is folded, or the op reads only shapes (``OpDef.shape_only``) and its
+    inputs' shapes are known.  A kernel that fails here is left in the plan, so
+    its error is raised by the run, with the run's context.
+    """
+    shapes = {t: as_shape(v.shape) for (t, _, _), v in zip(plan.feeds, fed_values)}
+    folded, kept = {}, []
+    with refined_shapes(shapes):
+        for step in plan.steps:
+            op = step.op
+            opdef = op_registry.get(op.type)
+            _refine(op, opdef, shapes)
+            values = _try_fold(step, opdef, folded, shapes)
+            if values is None:
+                kept.append(step)
+                continue
+            for t, v in zip(op._outputs, values):
+                folded[t] = v
+                shapes[t] = as_shape(v.shape)
+    return Variant(plan, folded, kept)
+
+
+def _refine(op, opdef, shapes):
+    try:
+        refined = opdef.shape_fn(op)
+    except ValueError:
+        return  # the run will report it; static shapes stay as they are
+    for t, s in zip(op._outputs, refined):
+        try:
+            shapes[t] = t._shape.merge_with(as_shape(s))
+        except ValueError:
+            pass
+
+
+def _try_fold(step, opdef, folded, shapes):
+    op = step.op
+    if opdef.stateful or opdef.reread or opdef.ref_inputs or opdef.contexts:
+        return None
+    args = []
+    for t in step.inputs:
+        if t in folded:
+            args.append(folded[t])
+        elif opdef.shape_only and t in shapes and shapes[t].is_fully_defined():
+            # An array of the right shape and dtype that costs no memory.
+            args.append(np.broadcast_to(np.zeros((), t.dtype.as_numpy_dtype),
+                                        shapes[t].as_list()))
+        else:
+            return None
+    try:
+        result = step.kernel(step.ctx, *args)
+    except Exception:  # noqa: BLE001  (any failure: leave the step to the run)
+        return None
+    values = [result] if len(op._outputs) == 1 else list(result or ())
+    out = []
+    for v in values:
+        if isinstance(v, np.generic):
+            out.append(v)  # immutable already
+            continue
+        if not isinstance(v, np.ndarray) or v.nbytes > _MAX_FOLDED_BYTES:
+            return None
+        if v.flags.writeable:
+            v = v.copy()
+            v.flags.writeable = False  # shared by every run of this variant
+        out.append(v)
+    return out
