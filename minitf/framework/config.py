@@ -3,6 +3,9 @@
 Only the fields a CPU-only engine can honour do anything; the rest are accepted
 so that TF 1.x scripts construct them unchanged.
 """
+import collections
+
+DeviceAttributes = collections.namedtuple("_DeviceAttributes", ["name", "device_type"])
 
 
 class GPUOptions:

@@ -72,6 +72,20 @@ DataLossError = _make("DataLossError", DATA_LOSS, "Unrecoverable data loss or co
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# What a kernel raises when its inputs do not fit it; the executor turns these into
+# InvalidArgumentError naming the op (numpy's LinAlgError is a ValueError).
+KERNEL_ERRORS = (KeyError, ValueError, TypeError, IndexError, ArithmeticError)
+
+
+def from_kernel_exception(e, op):
+    """The InvalidArgumentError for ``op`` that a kernel's plain exception ``e`` means."""
+    missing = e.args[0] if isinstance(e, KeyError) and e.args else None
+    if hasattr(missing, "op") and hasattr(missing, "value_index"):  # a Tensor: no value
+        return InvalidArgumentError(None, op, "Input '%s' has no value: it comes from a cond "
+                                    "branch that did not run." % missing.name)
+    return InvalidArgumentError(None, op, "%s: %s" % (type(e).__name__, e))
+
+
 def user_frame():
     """(filename, lineno, function) of the innermost caller outside minitf."""
     f = sys._getframe(1)

@@ -14,7 +14,7 @@ import numpy as np
 
 from minitf.framework import errors, op_registry
 from minitf.framework.control_flow_context import producer_in
-from minitf.framework.fetch import FetchMapper
+from minitf.framework.fetch import FetchMapper, fetch_key
 from minitf.framework.graph import Operation, Tensor, refined_shapes
 from minitf.framework.tensor_shape import as_shape
 
@@ -89,6 +89,36 @@ class Plan:
             else:
                 found = Variant(self, {}, self.steps)
         return found
+
+
+class PlanCache:
+    """Compiled plans by (fetch structure, feed keys); evicts the least recently used."""
+
+    def __init__(self, capacity):
+        self.capacity = capacity
+        self._plans = collections.OrderedDict()
+
+    def get(self, session, fetches, feed_dict):
+        single = isinstance(fetches, (Tensor, Operation))
+        try:
+            key = ((fetches if single else fetch_key(fetches)), tuple(feed_dict))
+            plan = self._plans.get(key)
+        except TypeError:  # an unhashable fetch: compile without caching
+            return compile_plan(session, fetches, feed_dict)
+        if plan is None:
+            plan = compile_plan(session, fetches, feed_dict)
+            if len(self._plans) >= self.capacity:
+                self._plans.popitem(last=False)
+            self._plans[key] = plan
+        elif len(self._plans) > 1:
+            self._plans.move_to_end(key)
+        return plan
+
+    def __len__(self):
+        return len(self._plans)
+
+    def clear(self):
+        self._plans.clear()
 
 
 def compile_plan(session, fetches, feed_dict):
@@ -195,8 +225,45 @@ def _reread_chain(op, fed):
 
 def _step(session, op):
     opdef = op_registry.get(op.type)
-    return Step(opdef.kernel, session._kernel_context(op), opdef.kernel_inputs(op),
-                tuple(op._outputs))
+    kctx = session._kernel_ctxs.get(op)
+    if kctx is None:
+        _check_device(op, session._config)
+        kctx = session._kernel_ctxs[op] = KernelContext(op, session)
+    return Step(opdef.kernel, kctx, opdef.kernel_inputs(op), tuple(op._outputs))
+
+
+class KernelContext:
+    """What a kernel sees besides its inputs: its op, attrs and the session's state.
+
+    One is made per (session, op) and kept, so a kernel may cache derived
+    constants in ``cache``.
+    """
+
+    __slots__ = ("op", "attrs", "session", "cache")
+
+    def __init__(self, op, session):
+        self.op, self.attrs, self.session, self.cache = op, op._attrs, session, {}
+
+    state = property(lambda self: self.session._state,
+                     doc="The session's runtime state (variable values, RNG counters...).")
+    env = property(lambda self: self.session._running.env,
+                   doc="Tensor -> value of this thread's run in progress (control flow).")
+
+    def run_context(self, ctx, env, targets):
+        """Run the ops of control-flow context ``ctx`` that ``targets`` need."""
+        self.session._run_context(ctx, env, targets)
+
+
+def _check_device(op, config):
+    dev = op.device.upper()
+    if ("GPU" in dev or "TPU" in dev) and not config.allow_soft_placement:
+        kind = "GPU" if "GPU" in dev else "TPU"
+        raise errors.InvalidArgumentError(
+            None, op, "Cannot assign a device for operation %s: Could not satisfy explicit "
+            "device specification '%s' because no supported kernel for %s devices is "
+            "available. (minitf runs on the CPU; pass "
+            "config=tf.ConfigProto(allow_soft_placement=True) to place it there.)"
+            % (op.name, op.device, kind))
 
 
 # -- constant folding ----------------------------------------------------------------

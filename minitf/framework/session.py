@@ -5,16 +5,13 @@ only converts the fed values, picks the plan's variant for their shapes and
 calls each step's kernel.  Variable values, random streams and other runtime
 state live in the session, so two sessions on one graph never share them.
 """
-import collections
 import threading
 
-import numpy as np
-
 from minitf.framework import errors
-from minitf.framework.config import ConfigProto
-from minitf.framework.fetch import feed_value, fetch_key, fetched
-from minitf.framework.graph import Operation, Tensor, default_session, get_default_graph
-from minitf.framework.plan import compile_plan, schedule
+from minitf.framework.config import ConfigProto, DeviceAttributes
+from minitf.framework.fetch import feed_value, fetched
+from minitf.framework.graph import Tensor, default_session, get_default_graph
+from minitf.framework.plan import PlanCache, schedule
 
 _MAX_CACHED_PLANS = 512
 _keep_values = [False]
@@ -29,28 +26,6 @@ def keep_run_values(keep=True):
     _keep_values[0] = bool(keep)
 
 
-class KernelContext:
-    """What a kernel sees besides its inputs: its op, attrs and the session's state.
-
-    One is made per (session, op) and kept, so a kernel may cache derived
-    constants in ``cache``.
-    """
-
-    __slots__ = ("op", "attrs", "session", "cache")
-
-    def __init__(self, op, session):
-        self.op, self.attrs, self.session, self.cache = op, op._attrs, session, {}
-
-    state = property(lambda self: self.session._state,
-                     doc="The session's runtime state (variable values, RNG counters...).")
-    env = property(lambda self: self.session._running.env,
-                   doc="Tensor -> value of this thread's run in progress (control flow).")
-
-    def run_context(self, ctx, env, targets):
-        """Run the ops of control-flow context ``ctx`` that ``targets`` need."""
-        self.session._run_context(ctx, env, targets)
-
-
 class BaseSession:
     """Shared machinery of ``Session`` and ``InteractiveSession``."""
 
@@ -58,7 +33,7 @@ class BaseSession:
         self._graph = graph if graph is not None else get_default_graph()
         self._config = config or ConfigProto()
         self._state, self._subplans, self._kernel_ctxs = {}, {}, {}
-        self._plans = collections.OrderedDict()  # least recently used first
+        self._plans = PlanCache(_MAX_CACHED_PLANS)
         self._closed, self._default_cm = False, None
         self.last_plan = None  # the plan variant the latest run executed
         self.last_env = None   # tensor -> value of the latest run, if keep_run_values()
@@ -69,7 +44,7 @@ class BaseSession:
     sess_str = property(lambda self: "")
 
     def list_devices(self):
-        return [_Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
+        return [DeviceAttributes("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Compute ``fetches`` (a Tensor, Operation, name, or nested list/tuple/dict).
@@ -81,7 +56,7 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         feed_dict = feed_dict or {}
-        plan = self._plan(fetches, feed_dict)
+        plan = self._plans.get(self, fetches, feed_dict)
         fed = [feed_value(t, v, dt, shape)
                for (t, dt, shape), v in zip(plan.feeds, feed_dict.values())]
         variant = plan.variant(fed)
@@ -101,22 +76,6 @@ class BaseSession:
             return values[0] if values else None
         return plan.mapper.build(values)
 
-    def _plan(self, fetches, feed_dict):
-        single = isinstance(fetches, (Tensor, Operation))
-        try:
-            key = ((fetches if single else fetch_key(fetches)), tuple(feed_dict))
-            plan = self._plans.get(key)
-        except TypeError:  # an unhashable fetch: compile without caching
-            return compile_plan(self, fetches, feed_dict)
-        if plan is None:
-            plan = compile_plan(self, fetches, feed_dict)
-            if len(self._plans) >= _MAX_CACHED_PLANS:
-                self._plans.popitem(last=False)
-            self._plans[key] = plan
-        elif len(self._plans) > 1:
-            self._plans.move_to_end(key)
-        return plan
-
     def _execute(self, steps, env):
         kctx = None
         try:
@@ -127,20 +86,12 @@ class BaseSession:
                 else:
                     env.update(zip(outs, result))
         except errors.OpError as e:
-            if e.op is None:
-                e.op = kctx.op
+            e.op = e.op or kctx.op
             raise
-        except KeyError as e:
-            if kctx is None or not isinstance(e.args[0], Tensor):
-                raise
-            raise errors.InvalidArgumentError(
-                None, kctx.op, "Input '%s' has no value: it comes from a cond branch that "
-                "did not run." % e.args[0].name) from None
-        except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as e:
+        except errors.KERNEL_ERRORS as e:
             if kctx is None:
                 raise
-            raise errors.InvalidArgumentError(None, kctx.op, "%s: %s" % (
-                type(e).__name__, e)) from e
+            raise errors.from_kernel_exception(e, kctx.op) from e
 
     def _run_context(self, ctx, env, targets):
         steps = self._subplans.get((ctx, targets))
@@ -148,13 +99,6 @@ class BaseSession:
             steps = self._subplans[(ctx, targets)] = schedule(
                 self, targets, (), set(ctx.inputs), ctx)
         self._execute(steps, env)
-
-    def _kernel_context(self, op):
-        kctx = self._kernel_ctxs.get(op)
-        if kctx is None:
-            _check_device(op, self._config)
-            kctx = self._kernel_ctxs[op] = KernelContext(op, self)
-        return kctx
 
     def close(self):
         self._closed = True
@@ -203,18 +147,3 @@ class InteractiveSession(BaseSession):
             cm.__exit__(None, None, None)
             self._graph_cm.__exit__(None, None, None)
         super().close()
-
-
-_Device = collections.namedtuple("_DeviceAttributes", ["name", "device_type"])
-
-
-def _check_device(op, config):
-    dev = op.device.upper()
-    if ("GPU" in dev or "TPU" in dev) and not config.allow_soft_placement:
-        kind = "GPU" if "GPU" in dev else "TPU"
-        raise errors.InvalidArgumentError(
-            None, op, "Cannot assign a device for operation %s: Could not satisfy explicit "
-            "device specification '%s' because no supported kernel for %s devices is "
-            "available. (minitf runs on the CPU; pass "
-            "config=tf.ConfigProto(allow_soft_placement=True) to place it there.)"
-            % (op.name, op.device, kind))

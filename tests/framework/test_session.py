@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.framework import session as session_mod
+from minitf.framework import plan as plan_mod
 from tests.util import count_kernel_calls
 
 
@@ -144,12 +144,12 @@ def test_plan_is_cached_per_fetch_structure_and_feed_keys(monkeypatch):
     x = tf.placeholder(tf.float32, [])
     y = x * 2.0
     compiles = []
-    real = session_mod.compile_plan
+    real = plan_mod.compile_plan
 
     def counting(session, fetches, feed_dict):
         compiles.append(1)
         return real(session, fetches, feed_dict)
-    monkeypatch.setattr(session_mod, "compile_plan", counting)
+    monkeypatch.setattr(plan_mod, "compile_plan", counting)
     with tf.Session() as sess:
         for i in range(5):
             sess.run(y, {x: float(i)})
