@@ -29,7 +29,7 @@ import numpy as np
 
 from minitf.framework import op_registry
 from minitf.framework.graph import Graph, Operation, Tensor, get_default_graph
-from minitf.framework.session import get_default_session
+from minitf.framework.graph import get_default_session
 
 __all__ = ["GraphView", "op_kind", "show_graph", "subgraph_ops"]
 
