@@ -10,6 +10,11 @@ The heading convention is written down in ``lectures/README.md``:
 
 The fast checks (clean, metadata, headings) always run; executing the notebooks
 carries the ``notebooks`` marker.
+
+Lectures show their results and explain them; they do not assert them, because a reader who
+edits a "Try it" cell must not trip an assert.  What the prose promises about a lecture's own
+numbers is checked here instead (:data:`RESULTS`): after the notebook ran, one extra cell
+reads values out of its namespace, and a check function holds them to the lecture's claims.
 """
 import json
 import os
@@ -32,6 +37,7 @@ TITLE = re.compile(r"^# Lecture (\d\d) \u2014 \S.*$")
 NUMBERED = re.compile(r"^(\d+)\. \S.*$")
 PROMPT = re.compile(r"^\s*\*\*(Try it|Question)s?:?\*\*", re.M)
 CELL_TIMEOUT = 300
+PROBE_MARK = "@@lecture-results@@"
 
 
 def read(path):
@@ -117,6 +123,108 @@ def test_heading_structure(path):
         assert PROMPT.search(text), "section %r has no **Try it:** / **Question:** prompt" % name
 
 
+# -- what the lectures promise about their own results ------------------------------------
+
+def check_lecture_03(r):
+    # Section 2: one-example-per-step gradient descent lands near least squares.
+    assert abs(r["w_sgd"] - r["lsq"][0]) < 0.2 and abs(r["b_sgd"] - r["lsq"][1]) < 0.2, r
+    # Section 3: with outliers, the Huber fit stays closer to the true line than squared loss.
+    sq, hub = r["fits"]["squared loss"], r["fits"]["Huber loss, \u03b4 = 1"]
+    assert abs(hub[0] - 1.5) < abs(sq[0] - 1.5) and abs(hub[1] - 3.0) < abs(sq[1] - 3.0), r["fits"]
+    # Section 5: the split the prose describes, and the accuracy it announces for that source.
+    sizes = (r["n_train"], r["n_validation"], r["n_test"])
+    if r["source_kind"] == "offline":
+        assert sizes == (4125, 375, 500), sizes
+        required = 0.88              # "about 90%" on the 500 held-out digits of the subset
+    else:
+        assert sizes == (55000, 5000, 10000), sizes
+        required = 0.91              # "around 92%" on the 10,000 test images of full MNIST
+    assert r["test_accuracy"] >= required, (r["source_kind"], r["test_accuracy"], required)
+    # Section 6, loss-surface paths: every optimizer reaches the least-squares point ...
+    lsq = r["lsq"]
+    for name, path in r["paths"].items():
+        end = path[-1]
+        assert abs(end[0] - lsq[0]) < 0.1 and abs(end[1] - lsq[1]) < 0.1, (name, end, lsq)
+    # ... gradient descent zigzags (its w steps flip sign again and again) ...
+    gd = r["paths"]["GradientDescent(0.1)"]
+    dw = [b[0] - a[0] for a, b in zip(gd[:20], gd[1:21])]
+    assert sum(x * y < 0 for x, y in zip(dw, dw[1:])) >= 5, dw
+    # ... momentum overshoots the minimum and Nesterov less so ...
+    undershoot = {k: lsq[1] - min(p[1] for p in r["paths"][k])
+                  for k in ("Momentum(0.02, 0.9)", "Momentum(0.02, 0.9), Nesterov")}
+    assert undershoot["Momentum(0.02, 0.9)"] > 0.2, undershoot
+    assert undershoot["Momentum(0.02, 0.9), Nesterov"] < undershoot["Momentum(0.02, 0.9)"], undershoot
+    # ... the per-coordinate methods start diagonally ...
+    for name in ("Adagrad(1.0)", "RMSProp(0.05)", "Adam(0.2)"):
+        (w0, b0), (w1, b1) = r["paths"][name][:2]
+        assert 0.8 < abs(w1 - w0) / abs(b1 - b0) < 1.25, (name, r["paths"][name][:2])
+    # ... and RMSProp, with its fixed step length, ends with the highest loss of them all.
+    losses = r["final_losses"]
+    assert losses["RMSProp(0.05)"] == max(losses.values()), losses
+
+
+RESULTS = {
+    "03_linear_and_logistic_regression": (check_lecture_03, {
+        "w_sgd": "float(w_sgd)", "b_sgd": "float(b_sgd)",
+        "lsq": "[float(w_lsq), float(b_lsq)]",
+        "fits": "{k: [float(v) for v in wb] for k, wb in fits.items()}",
+        "source_kind": "data.source_kind",
+        "n_train": "data.train.num_examples", "n_validation": "data.validation.num_examples",
+        "n_test": "data.test.num_examples",
+        "test_accuracy": "float(test_accuracy)",
+        "paths": "{k: v.tolist() for k, v in paths.items()}",
+        "final_losses": "{k: float(v) for k, v in final_losses.items()}",
+    }),
+}
+
+
+def probe_cell(expressions):
+    """A code cell that prints ``PROBE_MARK`` and the JSON of each expression's value."""
+    code = ("import json as _json\n"
+            "print(%r + _json.dumps({_k: eval(_e) for _k, _e in %r.items()}))"
+            % (PROBE_MARK, expressions))
+    return nbformat.v4.new_code_cell(code)
+
+
+def probed_values(cell):
+    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    lines = [line for line in text.splitlines() if line.startswith(PROBE_MARK)]
+    assert len(lines) == 1, "the results probe printed %r" % text
+    return json.loads(lines[0][len(PROBE_MARK):])
+
+
+def test_results_probe_reads_values_and_checks_can_fail():
+    """The probe machinery itself, without a kernel: a probe cell run here, and a failing bar."""
+    cell = probe_cell({"x": "1 + 1", "s": "'offline'"})
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(cell.source, {})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=out.getvalue())]
+    assert probed_values(cell) == {"x": 2, "s": "offline"}
+
+    good = {"w_sgd": 1.6, "b_sgd": 2.99, "lsq": [1.51, 2.99],
+            "fits": {"squared loss": [0.6, 4.3], "Huber loss, \u03b4 = 1": [1.3, 3.3]},
+            "source_kind": "offline", "n_train": 4125, "n_validation": 375, "n_test": 500,
+            "test_accuracy": 0.9,
+            "paths": {"GradientDescent(0.1)": [[-1, 6]] + [[1.51 + (-1) ** i * 0.5 ** i, 2.99]
+                                                          for i in range(1, 30)],
+                      "Momentum(0.02, 0.9)": [[-1, 6], [1.5, 2.5], [1.51, 2.99]],
+                      "Momentum(0.02, 0.9), Nesterov": [[-1, 6], [1.5, 2.9], [1.51, 2.99]],
+                      "Adagrad(1.0)": [[-1, 6], [0, 7], [1.51, 2.99]],
+                      "RMSProp(0.05)": [[-1, 6], [-0.8, 6.2], [1.52, 3.0]],
+                      "Adam(0.2)": [[-1, 6], [-0.8, 6.2], [1.51, 2.99]]},
+            "final_losses": {"GradientDescent(0.1)": 0.29, "RMSProp(0.05)": 0.31}}
+    check_lecture_03(good)
+    for key, bad in (("test_accuracy", 0.85), ("n_train", 55000), ("w_sgd", 2.0)):
+        with pytest.raises(AssertionError):
+            check_lecture_03(dict(good, **{key: bad}))
+    with pytest.raises(AssertionError):
+        check_lecture_03(dict(good, source_kind="cache", n_train=55000, n_validation=5000,
+                              n_test=10000, test_accuracy=0.9))
+
+
 @pytest.fixture
 def venv_kernel(tmp_path, monkeypatch):
     """Make kernel 'python3' mean this interpreter (the venv) and this checkout's minitf."""
@@ -141,6 +249,9 @@ def test_runs_top_to_bottom(path, tmp_path, venv_kernel):
     work = tmp_path / "lectures"
     shutil.copytree(LECTURE_DIR, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     nb = read(work / path.name)
+    check, expressions = RESULTS.get(path.stem, (None, None))
+    if check is not None:
+        nb.cells.append(probe_cell(expressions))
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=venv_kernel,
                             allow_errors=False, resources={"metadata": {"path": str(work)}})
     start = time.perf_counter()
@@ -152,3 +263,5 @@ def test_runs_top_to_bottom(path, tmp_path, venv_kernel):
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert not errors, "cell %d raised %s" % (i, errors[0].ename)
     print("%s ran in %.1f s" % (path.name, elapsed))
+    if check is not None:
+        check(probed_values(nb.cells[-1]))
