@@ -30,6 +30,7 @@ from minitf.ops.random_ops import *  # noqa: F401,F403
 from minitf.ops.init_ops import *  # noqa: F401,F403
 from minitf.ops.variable_scope import *  # noqa: F401,F403
 from minitf.ops.clip_ops import *  # noqa: F401,F403
+from minitf.ops.importer import import_graph_def  # noqa: F401
 from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402
 from minitf import losses, nn  # noqa: F401,E402

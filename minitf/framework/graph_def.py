@@ -12,6 +12,14 @@ One NodeDef per operation, in creation order:
     device  "/cpu:0" when set
     attr    each Python attr value converted to an AttrValue (see `attr_value`)
 
+With `add_output_types=True` each node also carries `_output_types`, a list(type) attr
+with its outputs' dtypes. TF keeps output types in OpDefs, which minitf does not have,
+so this is how a GraphDef minitf wrote tells the importer what each op produces; TF
+ignores attrs whose name starts with "_" when it validates a NodeDef.
+
+The inverse conversions (`python_attr`, `tensor_value`, `tensor_shape_of`) turn a
+NodeDef's AttrValues back into the Python values minitf ops keep in `op.attrs`.
+
 The protos are imported inside the functions: importing tensorboard is slow, and
 `import minitf` must stay fast.
 """
@@ -27,6 +35,10 @@ _NUMPY_TO_DATATYPE = {
     "float16": 19, "uint32": 22, "uint64": 23,
 }
 _DT_STRING = 7
+_DATATYPE_TO_NUMPY = {v: k for k, v in _NUMPY_TO_DATATYPE.items()}
+_REF_OFFSET = 100  # DT_FLOAT_REF = 101 ...: a reference to a variable of that type
+
+OUTPUT_TYPES_ATTR = "_output_types"
 
 # Which repeated TensorProto field holds a scalar of each numpy dtype.
 _SCALAR_FIELD = {
@@ -38,7 +50,7 @@ _SCALAR_FIELD = {
 }
 
 
-def graph_to_graph_def(graph, add_shapes=False):
+def graph_to_graph_def(graph, add_shapes=False, add_output_types=False):
     """Builds the GraphDef of a graph.
 
     Args:
@@ -46,6 +58,8 @@ def graph_to_graph_def(graph, add_shapes=False):
         `type`, `inputs`, `control_inputs`, `device` and an `attrs` dict).
       add_shapes: also record each op's output shapes in the `_output_shapes` attr, as
         TF's `as_graph_def(add_shapes=True)` does (TensorBoard labels edges with them).
+      add_output_types: also record each op's output dtypes in `_output_types`, so
+        `import_graph_def` can rebuild the op without an OpDef.
 
     Returns:
       A `tensorboard.compat.proto.graph_pb2.GraphDef`.
@@ -60,11 +74,11 @@ def graph_to_graph_def(graph, add_shapes=False):
     graph_def = graph_pb2.GraphDef()
     graph_def.versions.producer = GRAPH_DEF_VERSION
     for op in graph.get_operations():
-        _fill_node_def(graph_def.node.add(), op, add_shapes)
+        _fill_node_def(graph_def.node.add(), op, add_shapes, add_output_types)
     return graph_def
 
 
-def _fill_node_def(node, op, add_shapes):
+def _fill_node_def(node, op, add_shapes, add_output_types=False):
     """Fills one NodeDef from one operation."""
     node.name = op.name
     node.op = op.type
@@ -81,6 +95,10 @@ def _fill_node_def(node, op, add_shapes):
         shapes = _output_shapes(op)
         if shapes is not None:
             node.attr["_output_shapes"].list.shape.extend(shapes)
+    if add_output_types:
+        types = node.attr[OUTPUT_TYPES_ATTR].list
+        types.SetInParent()  # an op without outputs still says so
+        types.type.extend(datatype_enum(t.dtype) for t in op.outputs)
 
 
 def _input_name(tensor):
@@ -275,3 +293,128 @@ def attr_value(value):
             field.extend(_convert(kind, v) for v in value)
         return proto
     return None
+
+
+# ---- AttrValue / TensorProto -> Python value -----------------------------------------
+
+def numpy_dtype(enum):
+    """The numpy dtype of a TF DataType enum (ref types count as their base type)."""
+    enum = int(enum)
+    if enum > _REF_OFFSET:
+        enum -= _REF_OFFSET
+    if enum == _DT_STRING:
+        return np.dtype(object)
+    try:
+        return np.dtype(_DATATYPE_TO_NUMPY[enum])
+    except KeyError:
+        raise TypeError("minitf has no dtype for TensorFlow DataType %d" % enum) from None
+
+
+def minitf_dtype(enum):
+    """The minitf DType of a TF DataType enum (ref types count as their base type)."""
+    from minitf.framework import dtypes
+    enum = int(enum)
+    if enum > _REF_OFFSET:
+        enum -= _REF_OFFSET
+    return dtypes.as_dtype(enum)
+
+
+def tensor_shape_of(proto):
+    """The minitf TensorShape of a TensorShapeProto (-1 dims are unknown)."""
+    from minitf.framework.tensor_shape import TensorShape, unknown_shape
+    if proto.unknown_rank:
+        return unknown_shape()
+    return TensorShape([None if d.size < 0 else int(d.size) for d in proto.dim])
+
+
+# Typed TensorProto fields, in the order TF reads them.
+_VALUE_FIELDS = {
+    "float32": "float_val", "float64": "double_val", "int32": "int_val", "int16": "int_val",
+    "int8": "int_val", "uint8": "int_val", "uint16": "int_val", "int64": "int64_val",
+    "uint32": "uint32_val", "uint64": "uint64_val", "bool": "bool_val",
+    "complex64": "scomplex_val", "complex128": "dcomplex_val", "float16": "half_val",
+}
+
+
+def tensor_value(proto):
+    """The numpy array a TensorProto holds, as TF's `make_ndarray` reads it.
+
+    `tensor_content` holds the raw little-endian bytes; otherwise the typed `*_val`
+    field holds the values, and when it holds fewer than the shape needs the last one
+    fills the rest (TF writes `zeros([1000])` as one 0). Strings become an object array
+    of bytes.
+    """
+    shape = [d.size for d in proto.tensor_shape.dim]
+    if any(s < 0 for s in shape):
+        raise ValueError("A constant's TensorProto must have a fully defined shape, got %s"
+                         % shape)
+    count = int(np.prod(shape, dtype=np.int64))
+    dtype = numpy_dtype(proto.dtype)
+    if dtype == object:
+        values = list(proto.string_val)
+        out = np.empty(count, dtype=object)
+        if values:
+            out[:len(values)] = values[:count]
+            out[len(values):] = values[-1]
+        elif count:
+            out[:] = b""
+        return out.reshape(shape)
+    if proto.tensor_content:
+        array = np.frombuffer(proto.tensor_content, dtype=dtype.newbyteorder("<"))
+        if array.size != count:
+            raise ValueError("TensorProto holds %d values for shape %s" % (array.size, shape))
+        return array.astype(dtype).reshape(shape)
+    field = list(getattr(proto, _VALUE_FIELDS[dtype.name]))
+    if dtype == np.float16:
+        values = np.array(field, dtype=np.uint16).view(np.float16)  # raw bits, as written
+    elif dtype.kind == "c":
+        values = np.array(field[0::2], dtype=dtype) + 1j * np.array(field[1::2], dtype=dtype)
+    else:
+        values = np.array(field, dtype=dtype)
+    out = np.zeros(count, dtype=dtype)
+    if values.size:
+        out[:min(values.size, count)] = values[:count]
+        out[values.size:] = values[-1]
+    return out.reshape(shape)
+
+
+def _python_scalar(kind, value):
+    if kind == "s":
+        try:
+            return value.decode("utf-8")  # minitf attrs such as data_format are str
+        except UnicodeDecodeError:
+            return bytes(value)
+    if kind == "type":
+        return minitf_dtype(value)
+    if kind == "shape":
+        return tensor_shape_of(value)
+    if kind == "tensor":
+        return tensor_value(value)
+    if kind == "b":
+        return bool(value)
+    if kind == "i":
+        return int(value)
+    return float(value)
+
+
+def python_attr(attr):
+    """An AttrValue as the Python value minitf keeps in `op.attrs` (the inverse of
+    `attr_value`): b -> bool, i -> int, f -> float, s -> str (bytes if not UTF-8),
+    type -> DType, shape -> TensorShape, tensor -> ndarray, list -> list.
+
+    A `func` or `placeholder` attr has no minitf form and raises ValueError.
+    """
+    kind = attr.WhichOneof("value")
+    if kind == "list":
+        for field in ("s", "i", "f", "b", "type", "shape", "tensor"):
+            items = getattr(attr.list, field)
+            if len(items):
+                return [_python_scalar(field, v) for v in items]
+        if len(attr.list.func):
+            raise ValueError("function-valued attrs are not supported by minitf")
+        return []
+    if kind is None:
+        return None
+    if kind in ("func", "placeholder"):
+        raise ValueError("%s-valued attrs are not supported by minitf" % kind)
+    return _python_scalar(kind, getattr(attr, kind))

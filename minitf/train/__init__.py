@@ -27,3 +27,6 @@ from minitf.train.optimizers import (AdadeltaOptimizer, AdagradOptimizer,  # noq
 from minitf.train.training_util import (assert_global_step, create_global_step,  # noqa: F401
                                         get_global_step, get_or_create_global_step,
                                         global_step)
+from minitf.train import saver_ops  # noqa: F401,E402 (registers SaveV2/RestoreV2 for imports)
+from minitf.train.meta_graph import (import_meta_graph, read_meta_graph_file,  # noqa: F401,E402
+                                     write_graph)

@@ -24,6 +24,7 @@ import numpy as np
 
 from minitf.framework import dtypes, errors
 from minitf.framework.graph import GraphKeys, Operation, Tensor, get_default_graph
+from minitf.framework.graph_def import graph_to_graph_def
 from minitf.framework.tensor_shape import TensorShape
 from minitf.io import bundle
 from minitf.train import checkpoint_state
@@ -509,7 +510,8 @@ def _listing(reader):
 # -- MetaGraphDef ------------------------------------------------------------------------
 _VARIABLE_COLLECTIONS = (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES,
                          GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES,
-                         GraphKeys.MOVING_AVERAGE_VARIABLES)
+                         GraphKeys.MOVING_AVERAGE_VARIABLES, GraphKeys.GLOBAL_STEP,
+                         "metric_variables")
 
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None,
@@ -527,7 +529,10 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     meta = meta_graph_pb2.MetaGraphDef()
     meta.meta_info_def.tensorflow_version = "1.15.0"
     meta.meta_info_def.tensorflow_git_version = "minitf"
-    meta.graph_def.CopyFrom(graph_def if graph_def is not None else graph.as_graph_def())
+    # Each node lists its output dtypes (`_output_types`): minitf has no OpDefs to write
+    # in `stripped_op_list`, and import_meta_graph needs the types to rebuild the ops.
+    meta.graph_def.CopyFrom(graph_def if graph_def is not None else
+                            graph_to_graph_def(graph, add_output_types=True))
     if clear_devices:
         for node in meta.graph_def.node:
             node.device = ""
