@@ -163,7 +163,15 @@ def check_lecture_03(r):
     assert losses["RMSProp(0.05)"] == max(losses.values()), losses
 
 
+def check_lecture_02(r):
+    # Section 9: "ten copies of the same Add", i.e. nine ops more than the build-once loop.
+    assert r["lazy_ops"] - r["normal_ops"] == 9, r
+
+
 RESULTS = {
+    "02_ops": (check_lecture_02, {
+        "normal_ops": "normal_ops", "lazy_ops": "lazy_ops",
+    }),
     "03_linear_and_logistic_regression": (check_lecture_03, {
         "w_sgd": "float(w_sgd)", "b_sgd": "float(b_sgd)",
         "lsq": "[float(w_lsq), float(b_lsq)]",
