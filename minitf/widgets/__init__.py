@@ -5,16 +5,21 @@ does not load this package, because ipywidgets and networkx are slow to import.
 
 * ``GraphView(graph_or_fetch=None, session=None)`` draws a graph, or just the
   part one fetch needs, and shows what the session's latest ``run`` executed.
+  Big graphs start as closed name scopes that open on a click, with the
+  auxiliary ops (init, gradients, optimizer, save) set aside.
+* ``auxiliary_ops(ops)`` says which ops are such bookkeeping, and of what kind.
 * ``show_graph(...)`` displays a ``GraphView`` in the current notebook cell.
 * ``TrainingMonitor(total_steps, metrics)`` plots live training curves with a
   progress bar; ``TrainingMonitor.from_logdir(dir)`` compares runs' event files.
 """
 from minitf.framework.session import keep_run_values
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
+from minitf.widgets.scope_tree import auxiliary_ops
 from minitf.widgets.training_monitor import TrainingMonitor
 
 # The graph widget shows the values of a session's latest run, so sessions keep them
 # from the moment the widgets are loaded (a script without widgets keeps none).
 keep_run_values()
 
-__all__ = ["GraphView", "TrainingMonitor", "op_kind", "show_graph", "subgraph_ops"]
+__all__ = ["GraphView", "TrainingMonitor", "auxiliary_ops", "op_kind", "show_graph",
+           "subgraph_ops"]
