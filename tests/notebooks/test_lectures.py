@@ -168,7 +168,24 @@ def check_lecture_02(r):
     assert r["lazy_ops"] - r["normal_ops"] == 9, r
 
 
+def check_lecture_05(r):
+    # Section 4: the graph comes back from the .meta file alone, with the checkpoint's values,
+    # and its imported training op goes on counting from the restored global step.
+    assert r["ops_after_import"] > 0, r
+    assert r["W_restored"] == r["W_in_file"], r
+    assert (r["step_restored"], r["step_after"]) == (100, 120), r
+    # Section 5: the resumed run ends bit for bit where the uninterrupted one ends.
+    assert r["same_W"] and r["same_b"], r
+
+
 RESULTS = {
+    "05_managing_experiments": (check_lecture_05, {
+        "ops_after_import": "len(graph.get_operations())",
+        "W_restored": "W_restored.tolist()",
+        "W_in_file": "tf.train.load_variable(path, 'W').tolist()",
+        "step_restored": "int(step_restored)", "step_after": "int(step_after)",
+        "same_W": "bool(np.array_equal(W_ref, W_res))", "same_b": "bool(np.array_equal(b_ref, b_res))",
+    }),
     "02_ops": (check_lecture_02, {
         "normal_ops": "normal_ops", "lazy_ops": "lazy_ops",
     }),
@@ -231,6 +248,15 @@ def test_results_probe_reads_values_and_checks_can_fail():
     with pytest.raises(AssertionError):
         check_lecture_03(dict(good, source_kind="cache", n_train=55000, n_validation=5000,
                               n_test=10000, test_accuracy=0.9))
+
+    good = {"ops_after_import": 61, "W_restored": [[1.9]], "W_in_file": [[1.9]],
+            "step_restored": 100, "step_after": 120, "same_W": True, "same_b": True}
+    check_lecture_05(good)
+    for key, bad in (("W_restored", [[0.0]]), ("step_after", 100), ("same_b", False)):
+        with pytest.raises(AssertionError):
+            check_lecture_05(dict(good, **{key: bad}))
+    with pytest.raises(AssertionError):
+        check_lecture_02({"normal_ops": 10, "lazy_ops": 20})
 
 
 @pytest.fixture
