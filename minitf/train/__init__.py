@@ -30,3 +30,14 @@ from minitf.train.training_util import (assert_global_step, create_global_step, 
 from minitf.train import saver_ops  # noqa: F401,E402 (registers SaveV2/RestoreV2 for imports)
 from minitf.train.meta_graph import (import_meta_graph, read_meta_graph_file,  # noqa: F401,E402
                                      write_graph)
+from minitf.train.basic_session_run_hooks import (  # noqa: F401,E402
+    CheckpointSaverHook, CheckpointSaverListener, FeedFnHook, FinalOpsHook, LoggingTensorHook,
+    NanLossDuringTrainingError, NanTensorHook, SecondOrStepTimer, StepCounterHook,
+    StopAtStepHook, SummarySaverHook)
+from minitf.train.coordinator import Coordinator  # noqa: F401,E402
+from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,  # noqa: F401,E402
+                                            MonitoredTrainingSession, Scaffold, SessionCreator,
+                                            SingularMonitoredSession, WorkerSessionCreator)
+from minitf.train.session_run_hook import (SessionRunArgs, SessionRunContext,  # noqa: F401,E402
+                                           SessionRunHook, SessionRunValues)
+from minitf.train.summary_io import SummaryWriterCache  # noqa: F401,E402
