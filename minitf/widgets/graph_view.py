@@ -278,7 +278,7 @@ class GraphView(widgets.VBox):
                                          layout=widgets.Layout(width="380px"))
         self.only_executed = widgets.Checkbox(value=only_executed, indent=False,
                                               description="show only executed",
-                                              layout=widgets.Layout(width="150px"))
+                                              layout=widgets.Layout(width="165px"))
         self.collapse = widgets.Checkbox(value=bool(collapse_scopes), indent=False,
                                          description="collapse name scopes",
                                          layout=widgets.Layout(width="170px"))
@@ -301,7 +301,9 @@ class GraphView(widgets.VBox):
         self.canvas = widgets.HTML(layout=widgets.Layout(
             overflow="auto", max_height="600px", border="1px solid #e5e7eb"))
         self.canvas.add_class("minitf-gv-canvas")
-        self.details = widgets.HTML()
+        # Capped, so the init op of a big graph (hundreds of control inputs) scrolls
+        # instead of pushing the notebook's next cell a page down.
+        self.details = widgets.HTML(layout=widgets.Layout(max_height="360px", overflow="auto"))
         # Clicks in the drawing arrive here (see _SEND_JS); never shown.
         self._bridge = widgets.Text(layout=widgets.Layout(display="none"))
         self._bridge.add_class("minitf-gv-bridge")
@@ -346,10 +348,19 @@ class GraphView(widgets.VBox):
         self._by_name = {op.name: op for op in self.ops}
         self.kinds = {op.name: op_kind(op) for op in self.ops}
         self.aux = auxiliary_ops(self.ops)
+        if self._target is not None and not isinstance(self._target, Graph):
+            # What was asked for is the subject, not bookkeeping: GraphView(grad_W) shows
+            # the gradients in line, GraphView(train_op) the optimizer's scope.
+            asked = {self.aux.get(op.name) for op in _as_ops(self._target, self.graph)}
+            self.aux = {n: c for n, c in self.aux.items() if c not in asked}
         self._read_session()
-        if select is None:
-            select = self._selected if self._selected in self._by_name else (
-                self.ops[-1].name if self.ops else None)
+        if select is None and self._selected in self._by_name:
+            select = self._selected
+        elif select is None and self.ops:
+            # The last op of the model itself (say the loss), not the initializer that
+            # is usually created last and lists every variable.
+            main = [op for op in self.ops if op.name not in self.aux]
+            select = (main or self.ops)[-1].name
         self._selected = select
         self._fill_dropdown()
         self._redraw()
@@ -500,8 +511,10 @@ class GraphView(widgets.VBox):
                for t in op.inputs]
         rows.append(("inputs", "<br>".join(ins) or "<i>none</i>"))
         if op.control_inputs:
-            rows.append(("control inputs", "<br>".join(
-                "<code>^%s</code>" % _esc(c.name) for c in op.control_inputs)))
+            ctl = ["<code>^%s</code>" % _esc(c.name) for c in op.control_inputs[:40]]
+            if len(op.control_inputs) > 40:
+                ctl.append("<i>... and %d more</i>" % (len(op.control_inputs) - 40))
+            rows.append(("control inputs", "<br>".join(ctl)))
         for t in op.outputs:
             cell = "dtype <code>%s</code>, static shape <code>%s</code>" % (
                 t.dtype.name, _shape_text(t.shape))

@@ -236,8 +236,11 @@ class ScopeTree:
             cats = {self.aux.get(op.name) for op in self.child_members(parent, child)}
             if None in cats:
                 self._aux_child[key] = None
-            else:  # mixed kinds (init + optimizer, say) are named by the first category
-                self._aux_child[key] = min(cats, key=AUX_CATEGORIES.index)
+            else:
+                # Every variable brings init ops along, so a mix (beta1_power: an
+                # optimizer variable and its initializer) is named by the other kind.
+                named = (cats - {"init"}) or cats
+                self._aux_child[key] = min(named, key=AUX_CATEGORIES.index)
         return self._aux_child[key]
 
     def visible(self, op_name, expanded):

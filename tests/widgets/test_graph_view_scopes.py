@@ -143,6 +143,14 @@ def test_a_fetch_subgraph_is_classified_on_its_own():
     m = training_graph()
     view = GraphView(m["loss"])  # no optimizer, no initializer in view
     assert view.aux == {}
+    # The kind of op that was asked for is not set aside: the train op's view keeps
+    # the optimizer in line and sets the gradients aside.
+    view = GraphView(m["train"], collapse_scopes=True)
+    assert set(view.aux.values()) == {"gradients"}
+    assert "aux" not in classes(nodes(view)["Adam"])
+    assert "aux-gradients" in classes(nodes(view)["gradients"])
+    grad_W = tf.get_default_graph().get_operation_by_name("gradients/layer0/MatMul_grad/MatMul_1")
+    assert GraphView(grad_W).aux == {}
 
 
 # -- opening and closing scopes --------------------------------------------------------------------
@@ -250,6 +258,8 @@ def test_set_aside_ops_sit_in_a_side_column_without_lines_to_the_model():
     assert {"gradients", "Adam", "init", "beta1_power"} <= aux_top
     assert {n for n, g in drawn.items() if "aux" in classes(g)} == aux_top
     assert "aux-gradients" in classes(drawn["gradients"])
+    # A variable of the optimizer is named by it, not by the Assign that initializes it.
+    assert "aux-optimizer" in classes(drawn["beta1_power"]) and "aux-init" in classes(drawn["init"])
     main_right = max(translate(g)[0] + 160 for n, g in drawn.items() if n not in aux_top)
     assert all(translate(drawn[n])[0] > main_right for n in aux_top)
     assert not any(u in aux_top or v in aux_top for u, v in drawn_edges(view))
