@@ -404,3 +404,62 @@ def test_broadcast_gradient_args_matches_tensorflow():
                          [tf.int32, tf.int32], attrs={"T": tf.int32})
             got = sess.run(op.outputs)
             assert [g.tolist() for g in got] == want, (a, b)
+
+
+# -- PreventGradient, SaveV2, RestoreV2 (ops only TF-written graphs hold) ---------------
+def test_prevent_gradient_forwards_and_refuses_a_gradient():
+    from minitf.ops.op_util import make_op
+    x = tf.constant([1.0, -2.0])
+    y = make_op("PreventGradient", [x], [tf.float32], attrs={"message": "no second order",
+                                                             "T": tf.float32}).outputs[0]
+    np.testing.assert_array_equal(tf.Session().run(y), [1.0, -2.0])
+    with pytest.raises(LookupError, match="Gradient explicitly disabled. Reason: no second"):
+        tf.gradients(tf.reduce_sum(y * y), x)
+
+
+def _save_v2(prefix_t, names, values):
+    from minitf.ops.op_util import make_op
+    return make_op("SaveV2", [prefix_t, tf.constant(names), tf.constant([""] * len(names))]
+                   + values, [], name="save/SaveV2",
+                   attrs={"dtypes": [v.dtype for v in values]})
+
+
+def test_save_v2_writes_the_savers_bytes_and_restore_v2_reads_them(tmp_path):
+    from minitf.ops.op_util import make_op
+    a = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="a")
+    b = tf.Variable(np.int64(7), name="b")
+    prefix = tf.placeholder(tf.string, [], name="prefix")
+    save = _save_v2(prefix, ["a", "b"], [a.value(), b.value()])
+    restore = make_op("RestoreV2", [prefix, tf.constant(["b", "a"]), tf.constant(["", ""])],
+                      [tf.int64, tf.float32], name="RestoreV2",
+                      attrs={"dtypes": [tf.int64, tf.float32]})
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(save, {prefix: str(tmp_path / "op")})
+        tf.train.Saver().save(sess, str(tmp_path / "saver"))
+        got_b, got_a = sess.run(restore.outputs, {prefix: str(tmp_path / "saver")})
+    for ext in (".index", ".data-00000-of-00001"):
+        assert open(str(tmp_path / "op") + ext, "rb").read() == \
+            open(str(tmp_path / "saver") + ext, "rb").read()
+    assert got_b == 7 and got_b.dtype == np.int64
+    np.testing.assert_array_equal(got_a, np.arange(6).reshape(2, 3))
+
+
+def test_restore_v2_errors(tmp_path):
+    from minitf.ops.op_util import make_op
+    v = tf.Variable(1.0, name="v")
+    prefix = str(tmp_path / "ck")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        tf.train.Saver().save(sess, prefix)
+
+    def restore(names, slices, dtypes):
+        return make_op("RestoreV2", [tf.constant(prefix), tf.constant(names),
+                                     tf.constant(slices)], dtypes, attrs={"dtypes": dtypes})
+    with tf.Session() as sess:
+        with pytest.raises(errors.NotFoundError, match="Key w not found in checkpoint"):
+            sess.run(restore(["w"], [""], [tf.float32]).outputs)
+        with pytest.raises(errors.InvalidArgumentError, match="expected dtype int32"):
+            sess.run(restore(["v"], [""], [tf.int32]).outputs)
+        with pytest.raises(errors.UnimplementedError, match="Partitioned variables"):
+            sess.run(restore(["v"], ["2 0,1"], [tf.float32]).outputs)

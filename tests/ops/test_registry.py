@@ -46,6 +46,11 @@ DEDICATED = {
     "AudioSummaryV2": ("../summary/test_summary_ops.py", "tf.summary.audio"),
     "TensorSummaryV2": ("../summary/test_summary_ops.py", "tf.summary.text"),
     "MergeSummary": ("../summary/test_summary_ops.py", "tf.summary.merge"),
+    # Ops only graphs written by real TF hold (imported by tf.import_graph_def).
+    "BroadcastGradientArgs": ("../framework/test_importer.py", "BroadcastGradientArgs"),
+    "PreventGradient": ("../framework/test_importer.py", "PreventGradient"),
+    "SaveV2": ("../framework/test_importer.py", "save/SaveV2"),
+    "RestoreV2": ("../framework/test_importer.py", "save/restore_all"),
 }
 
 
