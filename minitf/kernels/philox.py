@@ -356,8 +356,8 @@ def _stream(seed, seed2, counter):
 
 
 def _dtype(dtype):
-    """numpy dtype of a numpy/minitf dtype-like."""
-    return np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+    """The numpy dtype of ``dtype`` (kernels take numpy dtypes only, never a minitf DType)."""
+    return np.dtype(dtype)
 
 
 def _run(kernel, seed, seed2, counter, n, per_block, buf_dtype, *args):

@@ -7,6 +7,7 @@ tensors in contexts owned by a ``While`` op, whose kernel iterates them.
 Both are differentiable: their gradients are again ``If``/``While``-style ops.
 """
 import builtins
+import sys
 
 import numpy as np
 
@@ -15,7 +16,8 @@ from minitf.framework.control_flow_context import ControlFlowContext
 from minitf.framework.graph import Operation, convert_to_tensor, get_default_graph
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
-from minitf.ops import array_ops
+from minitf.ops import array_ops, math_ops
+from minitf.ops.gradients_impl import gradients
 from minitf.ops.op_util import make_op
 
 __all__ = ["Assert", "Print", "case", "cond", "group", "no_op", "tuple", "while_loop"]
@@ -175,7 +177,6 @@ def _if_grad(op, *grads):
     Each branch differentiates its own outputs with respect to the tensors it
     captured; a capture that only the other branch uses gets zeros.
     """
-    from minitf.ops.gradients_impl import gradients
     pred, captures = op._inputs[0], op._inputs[1:]
     graph = op.graph
     float_caps = [c for c in captures if c.dtype.is_floating]
@@ -244,7 +245,6 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
     with graph.name_scope(name):
         preds = [convert_to_tensor(p) for p, _ in pairs]
         if exclusive and len(preds) > 1:
-            from minitf.ops import math_ops
             count = math_ops.reduce_sum(math_ops.cast(array_ops.stack(preds),
                                                       dtypes.int32))
             check = Assert(math_ops.less_equal(count, 1),
@@ -340,7 +340,6 @@ def _refines(shape, invariant):
 
 def _bounded_while(cond_fn, body_fn, inits, invariants, maximum_iterations, single):
     n = convert_to_tensor(maximum_iterations, dtype=dtypes.int32)
-    from minitf.ops import math_ops
     counter = array_ops.constant(0, dtype=dtypes.int32, name="iteration")
 
     def c(i, *vs):
@@ -401,7 +400,6 @@ def _while_grad(op, *grads):
     captures is built once, symbolically, in its own context; the
     ``WhileGrad`` kernel runs it once per recorded iteration.
     """
-    from minitf.ops.gradients_impl import gradients
     a = op._attrs
     if not a["back_prop"]:
         return [None] * len(op._inputs)
@@ -518,7 +516,6 @@ def _print_kernel(ctx, x, *data):
     count = ctx.cache["count"] = ctx.cache.get("count", 0) + 1
     first_n = ctx.attrs["first_n"]
     if first_n < 0 or count <= first_n:
-        import sys
         print(ctx.attrs["message"] + "".join(
             "[%s]" % _summarize(d, ctx.attrs["summarize"]) for d in data), file=sys.stderr)
     return x

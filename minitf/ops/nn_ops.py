@@ -15,13 +15,13 @@ import numbers
 
 import numpy as np
 
-from minitf.framework import dtypes, errors
+from minitf.framework import dtypes
 from minitf.framework.graph import Tensor, convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import Dimension, TensorShape, unknown_shape
 from minitf.ops import array_ops, math_ops, random_ops
-from minitf.ops.op_util import (FLOATS, NUMERIC, check_dtype, const_value, make_op, op_scope,
-                                same_shape)
+from minitf.ops.op_util import (FLOATS, NUMERIC, check_dtype, const_value, cwise_kernel,
+                                invalid, make_op, op_scope, same_shape)
 
 __all__ = [
     # activations
@@ -50,24 +50,6 @@ def _activation(op_type, features, name, allowed=FLOATS, attrs=None):
         x = convert_to_tensor(features, name="features")
         check_dtype(op_type, x, allowed, "features")
         return make_op(op_type, [x], [x.dtype], scope, attrs)._outputs[0]
-
-
-def _cwise(fn):
-    """A kernel applying numpy ``fn`` quietly and returning the output's dtype."""
-    def kernel(ctx, x):
-        with np.errstate(all="ignore"):
-            out = fn(ctx, x)
-        return np.asarray(out).astype(ctx.op._outputs[0].dtype.as_numpy_dtype, copy=False)
-    return kernel
-
-
-def _bad(ctx, message):
-    return errors.InvalidArgumentError(None, ctx.op, message)
-
-
-def _mask(cond, dtype):
-    """A 0/1 tensor of ``dtype`` from a bool tensor (selects gradients)."""
-    return math_ops.cast(cond, dtype)
 
 
 def _is_zero(t):
@@ -104,10 +86,10 @@ def relu(features, name=None):
 
 
 def _relu_grad(op, g):
-    return [g * _mask(math_ops.greater(op._inputs[0], 0), g.dtype)]  # dx = G · [x > 0]
+    return [g * math_ops.cast(math_ops.greater(op._inputs[0], 0), g.dtype)]  # dx = G · [x > 0]
 
 
-register("Relu", _cwise(lambda ctx, x: np.maximum(x, 0)), same_shape, _relu_grad)
+register("Relu", cwise_kernel(lambda x: np.maximum(x, 0)), same_shape, _relu_grad)
 
 
 # -- Relu6 --------------------------------------------------------------------------------
@@ -123,10 +105,10 @@ def relu6(features, name=None):
 def _relu6_grad(op, g):
     x = op._inputs[0]
     inside = math_ops.logical_and(math_ops.greater(x, 0), math_ops.less(x, 6))
-    return [g * _mask(inside, g.dtype)]  # dx = G · [0 < x < 6]
+    return [g * math_ops.cast(inside, g.dtype)]  # dx = G · [0 < x < 6]
 
 
-register("Relu6", _cwise(lambda ctx, x: np.clip(x, 0, 6)), same_shape, _relu6_grad)
+register("Relu6", cwise_kernel(lambda x: np.clip(x, 0, 6)), same_shape, _relu6_grad)
 
 
 # -- Elu ----------------------------------------------------------------------------------
@@ -145,7 +127,7 @@ def _elu_grad(op, g):
     return [array_ops.where(math_ops.greater(x, 0), g, g * (y + 1))]
 
 
-register("Elu", _cwise(lambda ctx, x: np.where(x > 0, x, np.expm1(np.minimum(x, 0)))),
+register("Elu", cwise_kernel(lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0)))),
          same_shape, _elu_grad)
 
 
@@ -165,7 +147,7 @@ def selu(features, name=None):
     return _activation("Selu", features, name)
 
 
-def _selu_kernel(ctx, x):
+def _selu_kernel(x):
     neg = _SELU_SCALE * _SELU_ALPHA * np.expm1(np.minimum(x, 0))
     return np.where(x > 0, _SELU_SCALE * x, neg)
 
@@ -177,7 +159,7 @@ def _selu_grad(op, g):
                             g * (y + _SELU_SCALE * _SELU_ALPHA))]
 
 
-register("Selu", _cwise(_selu_kernel), same_shape, _selu_grad)
+register("Selu", cwise_kernel(_selu_kernel), same_shape, _selu_grad)
 
 
 # -- Softplus -----------------------------------------------------------------------------
@@ -190,7 +172,7 @@ def softplus(features, name=None):
     return _activation("Softplus", features, name)
 
 
-register("Softplus", _cwise(lambda ctx, x: np.logaddexp(np.zeros((), x.dtype), x)),
+register("Softplus", cwise_kernel(lambda x: np.logaddexp(np.zeros((), x.dtype), x)),
          same_shape, lambda op, g: [g * math_ops.sigmoid(op._inputs[0])])  # dx = G · σ(x)
 
 
@@ -208,7 +190,7 @@ def _softsign_grad(op, g):
     return [g / math_ops.square(1 + math_ops.abs(op._inputs[0]))]  # dx = G / (1 + |x|)²
 
 
-register("Softsign", _cwise(lambda ctx, x: x / (1 + np.abs(x))), same_shape, _softsign_grad)
+register("Softsign", cwise_kernel(lambda x: x / (1 + np.abs(x))), same_shape, _softsign_grad)
 
 
 # -- LeakyRelu ----------------------------------------------------------------------------
@@ -236,7 +218,8 @@ def _leaky_relu_grad(op, g):
     return [array_ops.where(math_ops.greater(op._inputs[0], 0), g, g * op._attrs["alpha"])]
 
 
-register("LeakyRelu", _cwise(lambda ctx, x: np.where(x > 0, x, x * ctx.attrs["alpha"])),
+register("LeakyRelu",
+         lambda ctx, x: np.where(x > 0, x, x * ctx.attrs["alpha"]).astype(x.dtype, copy=False),
          same_shape, _leaky_relu_grad)
 
 
@@ -307,13 +290,13 @@ def _bias_add_kernel(ctx, x, b):
     fmt = ctx.attrs["data_format"]
     nd = np.ndim(x)
     if nd < 2:
-        raise _bad(ctx, "Input tensor must be at least 2D: %s" % list(np.shape(x)))
+        raise invalid(ctx, "Input tensor must be at least 2D: %s" % list(np.shape(x)))
     if np.ndim(b) != 1:
-        raise _bad(ctx, "Biases must be 1D: %s" % list(np.shape(b)))
+        raise invalid(ctx, "Biases must be 1D: %s" % list(np.shape(b)))
     c = np.shape(x)[_channel_axis(fmt, nd)]
     if np.shape(b)[0] != c:
-        raise _bad(ctx, "Must provide as many biases as the channel dimension of the input "
-                        "tensor: %s vs. %s" % (list(np.shape(b)), list(np.shape(x))))
+        raise invalid(ctx, "Must provide as many biases as the channel dimension of the input "
+                           "tensor: %s vs. %s" % (list(np.shape(b)), list(np.shape(x))))
     return x + np.reshape(b, _bias_shape(nd, fmt))
 
 
@@ -354,7 +337,7 @@ def bias_add_grad(out_backprop, data_format="NHWC", name=None):
 def _bias_add_grad_kernel(ctx, g):
     nd = np.ndim(g)
     if nd < 2:
-        raise _bad(ctx, "Input tensor must be at least 2D: %s" % list(np.shape(g)))
+        raise invalid(ctx, "Input tensor must be at least 2D: %s" % list(np.shape(g)))
     keep = _channel_axis(ctx.attrs["data_format"], nd)
     axes = tuple(a for a in range(nd) if a != keep)
     return np.sum(g, axis=axes).astype(g.dtype, copy=False)
@@ -500,7 +483,7 @@ def _softmax_grad(op, g):
     return [(g - math_ops.reduce_sum(g * y, -1, keepdims=True)) * y]
 
 
-register("Softmax", _cwise(lambda ctx, x: np.exp(_stable_log_softmax(x))), _last_axis_shape,
+register("Softmax", cwise_kernel(lambda x: np.exp(_stable_log_softmax(x))), _last_axis_shape,
          _softmax_grad)
 
 
@@ -520,7 +503,7 @@ def _log_softmax_grad(op, g):
     return [g - math_ops.exp(y) * math_ops.reduce_sum(g, -1, keepdims=True)]
 
 
-register("LogSoftmax", _cwise(lambda ctx, x: _stable_log_softmax(x)), _last_axis_shape,
+register("LogSoftmax", cwise_kernel(lambda x: _stable_log_softmax(x)), _last_axis_shape,
          _log_softmax_grad)
 
 
@@ -605,8 +588,8 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
 
 def _softmax_xent_kernel(ctx, logits, labels):
     if np.shape(logits) != np.shape(labels):
-        raise _bad(ctx, "logits and labels must be same size: logits_size=%s labels_size=%s"
-                   % (list(np.shape(logits)), list(np.shape(labels))))
+        raise invalid(ctx, "logits and labels must be same size: logits_size=%s labels_size=%s"
+                      % (list(np.shape(logits)), list(np.shape(labels))))
     shifted, lse = _shift_and_lse(logits)
     with np.errstate(all="ignore"):
         # -log p = lse - shifted stays finite even where p underflows to 0
@@ -702,13 +685,13 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 def _sparse_xent_kernel(ctx, logits, labels):
     n, k = np.shape(logits)
     if np.shape(labels) != (n,):
-        raise _bad(ctx, "logits and labels must have the same first dimension, got logits "
-                        "shape %s and labels shape %s" % (list(np.shape(logits)),
-                                                          list(np.shape(labels))))
+        raise invalid(ctx, "logits and labels must have the same first dimension, got logits "
+                           "shape %s and labels shape %s" % (list(np.shape(logits)),
+                                                             list(np.shape(labels))))
     bad = (labels < 0) | (labels >= k)
     if np.any(bad):
-        raise _bad(ctx, "Received a label value of %d which is outside the valid range of "
-                        "[0, %d).  Label values: %s"
+        raise invalid(ctx, "Received a label value of %d which is outside the valid range of "
+                           "[0, %d).  Label values: %s"
                    % (int(labels[np.argmax(bad)]), k, " ".join(str(int(v)) for v in labels)))
     shifted, lse = _shift_and_lse(logits)
     rows = np.arange(n)
@@ -810,7 +793,7 @@ def l2_loss(t, name=None):
         return make_op("L2Loss", [x], [x.dtype], scope, {"T": x.dtype})._outputs[0]
 
 
-register("L2Loss", _cwise(lambda ctx, x: np.sum(np.square(x)) / 2), lambda op: [TensorShape([])],
+register("L2Loss", cwise_kernel(lambda x: np.sum(np.square(x)) / 2), lambda op: [TensorShape([])],
          lambda op, g: [op._inputs[0] * g])  # dx = G · x
 
 
@@ -918,12 +901,12 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002  (TF's names)
 def _top_k_kernel(ctx, x, k):
     k = int(k)
     if np.ndim(x) < 1:
-        raise _bad(ctx, "input must be >= 1-D, got shape %s" % list(np.shape(x)))
+        raise invalid(ctx, "input must be >= 1-D, got shape %s" % list(np.shape(x)))
     if k < 0:
-        raise _bad(ctx, "Need k >= 0, got %d" % k)
+        raise invalid(ctx, "Need k >= 0, got %d" % k)
     n = np.shape(x)[-1]
     if n < k:
-        raise _bad(ctx, "input must have at least k columns. Had %d, needed %d" % (n, k))
+        raise invalid(ctx, "input must have at least k columns. Had %d, needed %d" % (n, k))
     # descending order, stable for ties: sort an order-reversing key ascending
     key = -x if x.dtype.kind == "f" else ~x.astype(np.int64)
     idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
@@ -989,8 +972,9 @@ def in_top_k(predictions, targets, k, name=None):
 
 def _in_top_k_kernel(ctx, p, t, k):
     if np.ndim(p) != 2 or np.ndim(t) != 1 or np.shape(p)[0] != np.shape(t)[0]:
-        raise _bad(ctx, "predictions must be 2-dimensional and targets 1-dimensional with the "
-                        "same first dimension: %s vs %s" % (list(np.shape(p)), list(np.shape(t))))
+        raise invalid(ctx, "predictions must be 2-dimensional and targets 1-dimensional with the "
+                           "same first dimension: %s vs %s"
+                      % (list(np.shape(p)), list(np.shape(t))))
     b, n = np.shape(p)
     if n == 0:
         return np.zeros(b, dtype=bool)

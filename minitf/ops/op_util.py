@@ -1,8 +1,9 @@
 """Small helpers every op family uses to declare ops."""
 import numpy as np
 
-from minitf.framework import dtypes
-from minitf.framework.graph import convert_pair, convert_to_tensor, get_default_graph, graph_of
+from minitf.framework import dtypes, errors
+from minitf.framework.graph import (Tensor, convert_pair, convert_to_tensor, get_default_graph,
+                                    graph_of)
 from minitf.framework.tensor_shape import Dimension, TensorShape, unknown_shape
 
 
@@ -51,6 +52,20 @@ def check_dtype(op_type, t, allowed, arg="x"):
 FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
 INTS = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8)
 NUMERIC = FLOATS + INTS
+REAL = NUMERIC  # ordered types: comparisons, maximum, minimum, max/min reductions
+
+
+def typed_unary(op_type, x, name, allowed):
+    x = convert_to_tensor(x)
+    check_dtype(op_type, x, allowed)
+    return unary(op_type, x, name)
+
+
+def typed_binary(op_type, x, y, name, allowed, out_dtype=None):
+    x, y = convert_pair(x, y)
+    check_same_dtype(op_type, x, y)
+    check_dtype(op_type, x, allowed)
+    return binary(op_type, x, y, name, out_dtype=out_dtype)
 
 
 # -- shape functions shared by many ops ---------------------------------------
@@ -128,3 +143,98 @@ def normalize_axis(axis, ndims, op_type):
         raise ValueError("axis %d is out of range for a tensor of rank %d in %s"
                          % (axis, ndims, op_type))
     return axis % ndims if ndims else 0
+
+
+# -- argument and kernel helpers shared by the op families ----------------------
+def is_tensor_like(v):
+    return isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
+
+
+def index_tensor(v, name):
+    """Convert an index-like argument (shape, axis, begin...) to an int32/int64 tensor."""
+    t = convert_to_tensor(v, name=name) if is_tensor_like(v) else \
+        convert_to_tensor(v, preferred_dtype=dtypes.int32, name=name)
+    if t.dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                        "values: int32, int64" % (name, t.dtype.name))
+    return t
+
+
+def convert_list(values, op_type, arg="values"):
+    """Convert a list of values to tensors of one dtype (numbers take the tensors' dtype)."""
+    values = list(values)
+    first = next((v for v in values if is_tensor_like(v)), None)
+    dt = convert_to_tensor(first).dtype if first is not None else None
+    ts = [convert_to_tensor(v, preferred_dtype=dt) for v in values]
+    kinds = [t.dtype for t in ts]
+    if any(k is not kinds[0] for k in kinds):
+        raise TypeError("Tensors in list passed to '%s' of '%s' Op have types [%s] that don't "
+                        "all match." % (arg, op_type, ", ".join(k.name for k in kinds)))
+    return ts
+
+
+def const_ints(t):
+    """The values of a constant int tensor as a list of ints, else None."""
+    v = const_value(t)
+    return None if v is None else [int(a) for a in np.ravel(v)]
+
+
+def const_scalar_int(t):
+    v = const_value(t)
+    return None if v is None or np.size(v) != 1 else int(np.ravel(v)[0])
+
+
+def partial_ints(t):
+    """Known entries of a 1-D int tensor (None where unknown); None if its length is unknown."""
+    v = const_ints(t)
+    if v is not None:
+        return v
+    if t.op.type == "Pack" and t.op._attrs.get("axis", 0) == 0:
+        return [const_scalar_int(x) for x in t.op._inputs]
+    if t.shape.ndims == 1 and t.shape[0].value is not None:
+        return [None] * t.shape[0].value
+    return None
+
+
+def static_dims(t):
+    """Static dims of ``t`` as a list (entries may be None), or None for unknown rank."""
+    return None if t.shape.ndims is None else t.shape.as_list()
+
+
+def invalid(ctx, message):
+    return errors.InvalidArgumentError(None, ctx.op, message)
+
+
+def kernel_outputs(values):
+    """A kernel's result for a multi-output op (a 1-output op returns the array itself)."""
+    values = tuple(values)
+    return values[0] if len(values) == 1 else values
+
+
+def wrap_axis(axis, ndims):
+    """``axis`` in [-ndims, ndims) mapped to [0, ndims); ValueError otherwise."""
+    if not -ndims <= axis < ndims:
+        raise ValueError("Expected axis in the range [%d, %d), but got %d" % (-ndims, ndims, axis))
+    return axis % ndims
+
+
+def first_shape_mismatch(xs, axis):
+    s0 = list(np.shape(xs[0]))
+    for i, x in enumerate(xs[1:], 1):
+        s = list(np.shape(x))
+        if len(s) != len(s0) or s[:axis] + s[axis + 1:] != s0[:axis] + s0[axis + 1:]:
+            return s0, i, s
+    return s0, 0, s0
+
+
+def dims_text(dims):
+    return "[%s]" % ",".join("?" if d is None else str(d) for d in dims)
+
+
+def cwise_kernel(fn):
+    """A kernel applying numpy ``fn`` silently (inf/nan as TF gives them) in x's dtype."""
+    def kernel(ctx, *xs):
+        with np.errstate(all="ignore"):
+            out = fn(*xs)
+        return np.asarray(out).astype(ctx.op._outputs[0].dtype.as_numpy_dtype, copy=False)
+    return kernel

@@ -20,6 +20,7 @@ from minitf.framework import dtypes, errors
 from minitf.framework.graph import Tensor, convert_to_tensor, get_default_graph
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import Dimension, TensorShape
+from minitf.kernels import philox
 from minitf.ops import array_ops, control_flow_ops, math_ops
 from minitf.ops.op_util import const_value, make_op, same_shape, shape_from_tensor
 
@@ -157,12 +158,11 @@ def _stream(ctx):
 
 
 def _philox_take(ctx, n):
-    """(philox module, seed, seed2, counter) for a run of n values; advances the stream."""
-    from minitf.kernels import philox
+    """(seed, seed2, counter) for a run of n values; advances the stream."""
     st = _stream(ctx)
     seed, seed2, counter = st
     st[2] = counter + philox.counters_per_run(n)
-    return philox, seed, seed2, counter
+    return seed, seed2, counter
 
 
 def _generator(ctx):
@@ -215,8 +215,9 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
 def _random_uniform_kernel(ctx, shape):
     dims = _dims(ctx, shape)
     n = int(np.prod(dims, dtype=np.int64))
-    philox, seed, seed2, counter = _philox_take(ctx, n)
-    return philox.uniform(seed, seed2, counter, n, ctx.attrs["dtype"]).reshape(dims)
+    seed, seed2, counter = _philox_take(ctx, n)
+    dt = ctx.attrs["dtype"].as_numpy_dtype
+    return philox.uniform(seed, seed2, counter, n, dt).reshape(dims)
 
 
 register("RandomUniform", _random_uniform_kernel, lambda op: [_shape_out(op)], NO_GRADIENT,
@@ -233,9 +234,9 @@ def _random_uniform_int_kernel(ctx, shape, minval, maxval):
     if n > 0 and minval >= maxval:
         raise errors.InvalidArgumentError(
             None, ctx.op, "Need minval < maxval: %d >= %d" % (minval, maxval))
-    philox, seed, seed2, counter = _philox_take(ctx, n)
+    seed, seed2, counter = _philox_take(ctx, n)
     return philox.uniform_int(seed, seed2, counter, n, minval, maxval,
-                              ctx.attrs["Tout"]).reshape(dims)
+                              ctx.attrs["Tout"].as_numpy_dtype).reshape(dims)
 
 
 def _random_uniform_int_shape(op):
@@ -277,16 +278,16 @@ def _scaled_normal(op_type, shape, mean, stddev, dtype, seed, name):
 
 
 def _normal_kernel(sample):
-    """Kernel drawing ``sample`` ("normal" or "truncated_normal") from the op's stream."""
+    """Kernel drawing from the op's stream with ``sample`` (philox.normal or truncated_normal)."""
     def kernel(ctx, shape):
         dims = _dims(ctx, shape)
         n = int(np.prod(dims, dtype=np.int64))
-        philox, seed, seed2, counter = _philox_take(ctx, n)
-        return getattr(philox, sample)(seed, seed2, counter, n, ctx.attrs["dtype"]).reshape(dims)
+        seed, seed2, counter = _philox_take(ctx, n)
+        return sample(seed, seed2, counter, n, ctx.attrs["dtype"].as_numpy_dtype).reshape(dims)
     return kernel
 
 
-register("RandomStandardNormal", _normal_kernel("normal"), lambda op: [_shape_out(op)],
+register("RandomStandardNormal", _normal_kernel(philox.normal), lambda op: [_shape_out(op)],
          NO_GRADIENT, stateful=True)
 
 
@@ -305,7 +306,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
                           name or "truncated_normal")
 
 
-register("TruncatedNormal", _normal_kernel("truncated_normal"), lambda op: [_shape_out(op)],
+register("TruncatedNormal", _normal_kernel(philox.truncated_normal), lambda op: [_shape_out(op)],
          NO_GRADIENT, stateful=True)
 
 

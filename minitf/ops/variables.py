@@ -13,7 +13,7 @@ from minitf.framework.graph import (GraphKeys, OperatorOverloads, _session_for,
                                     get_default_graph, register_tensor_conversion_function)
 from minitf.framework.op_registry import ALL_INPUTS, NO_GRADIENT, register
 from minitf.framework.tensor_shape import unknown_shape
-from minitf.ops import array_ops
+from minitf.ops import array_ops, control_flow_ops
 from minitf.ops.op_util import make_op, scalar_shape
 
 __all__ = ["Variable", "all_variables", "assert_variables_initialized", "assign", "assign_add",
@@ -107,7 +107,6 @@ class Variable(OperatorOverloads):
 
     def initialized_value(self):
         """The value after initialization: runs the initializer first if needed."""
-        from minitf.ops import control_flow_ops
         return control_flow_ops.cond(is_variable_initialized(self), self.read_value,
                                      lambda: self._initial_value)
 
@@ -279,7 +278,6 @@ def model_variables(scope=None):
 
 def variables_initializer(var_list, name="init"):
     """One op that runs the initializers of ``var_list``."""
-    from minitf.ops import control_flow_ops
     if not var_list:
         return control_flow_ops.no_op(name=name)
     return control_flow_ops.group(*[v.initializer for v in var_list], name=name)
@@ -330,6 +328,5 @@ register("ReportUninitialized", _report_kernel,
 
 
 def assert_variables_initialized(var_list=None):
-    from minitf.ops import control_flow_ops
     return control_flow_ops.no_op()
 
