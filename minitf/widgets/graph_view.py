@@ -796,15 +796,20 @@ class GraphView(widgets.VBox):
         if more > 0:
             lines.append("... and %d more" % more)
         control_only = not data["tensors"]
+        # An edge that skips layers runs behind the boxes between; drawn lighter, the
+        # edges between neighbours read first.
+        along = 0 if self.direction == "LR" else 1
+        gap = abs((rv[along] + rv[along + 2] / 2) - (ru[along] + ru[along + 2] / 2))
+        long_edge = gap > 2.5 * (ru[along + 2] + 60)
         ran = not self.has_run or (
             self._state_of(G, u) in ("executed", "fed") and self._state_of(G, v) == "executed")
         return ('<g class="edge%s" data-from="%s" data-to="%s"><title>%s</title><path d="%s" '
                 'fill="none" stroke="#64748b" stroke-width="1.4"%s opacity="%s" '
                 'marker-end="url(#minitf-arrow-%d)"/></g>' % (
-                    " control" if control_only else "", _esc(u), _esc(v),
-                    _esc("\n".join(lines)), d,
+                    (" control" if control_only else "") + (" long" if long_edge else ""),
+                    _esc(u), _esc(v), _esc("\n".join(lines)), d,
                     ' stroke-dasharray="5,4"' if control_only else "",
-                    "1" if ran else "0.3", self._uid))
+                    ("0.45" if long_edge else "1") if ran else "0.3", self._uid))
 
     def _state_of(self, G, node):
         """``_node_state`` of a drawn node, computed once per node and drawing."""
@@ -865,7 +870,7 @@ class GraphView(widgets.VBox):
             width = 3.0
         elif state == "not-run":
             opacity = 0.35
-        if dim_aux and single and members[0].name in self.aux:
+        if dim_aux and single and members[0].name in self.aux and state != "executed":
             opacity = min(opacity, AUX_OPACITY)
         selected = any(op.name == self._selected for op in members)
         classes = ["node", "kind-" + kind] + ([state] if state else []) + \

@@ -279,7 +279,7 @@ class ScopeTree:
         main = [k for k in kids if k not in side_set]
         edges = self.level_edges.get(scope, {})
         tb = direction == "TB"
-        main_pos, mw, mh = _place_layered(main, edges, size, self.first, tb)
+        main_pos, mw, mh = _place_layered(main, edges, size, self.first, tb, ghosts=side)
         items = [(k, x, y, size[k][0], size[k][1], subs.get(k), False)
                  for k, (x, y) in main_pos.items()]
         pad, header = (14, 26) if scope != ROOT else (6, 0)
@@ -363,23 +363,29 @@ _TB_GAPS, _LR_GAPS = (56, 22), (70, 16)
 _MAX_PER_LAYER = 14  # a wider layer wraps, so a row of 100 sources stays on screen
 
 
-def _place_layered(keys, edges, size, first, tb):
+def _place_layered(keys, edges, size, first, tb, ghosts=()):
     """Positions ``{key: (x, y)}`` (top-left corners) and the extent of a layered layout.
 
     Layers from ``topological_generations`` (of the condensation if closed scopes
     made a cycle), order inside a layer by barycenters, then each layer is a row
     (``tb``) or a column of boxes of their own sizes, centred on the widest.
+    ``ghosts`` (the set-aside children) take part in the layering but are not
+    placed: the optimizer still comes after the loss when the gradients between
+    them stand in the side column.
     """
     if not keys:
         return {}, 0, 0
     G = nx.DiGraph()
     G.add_nodes_from(keys)
-    keyset = set(keys)
+    G.add_nodes_from(ghosts)
+    keyset = set(keys) | set(ghosts)
     G.add_edges_from((u, v) for (u, v) in edges if u in keyset and v in keyset)
     layer = _layers(G)
     ordered = _ordered_layers(G, layer, lambda n: first[n])
+    ghosts = set(ghosts)
     rows = []
     for nodes in ordered.values():
+        nodes = [n for n in nodes if n not in ghosts]
         for i in range(0, len(nodes), _MAX_PER_LAYER):
             rows.append(nodes[i:i + _MAX_PER_LAYER])
     layer_gap, slot_gap = _TB_GAPS if tb else _LR_GAPS

@@ -302,9 +302,9 @@ def test_closed_scopes_lay_out_only_their_boxes_and_layouts_are_cached(monkeypat
     placed = []
     real = scope_tree._place_layered
 
-    def spy(keys, *args):
+    def spy(keys, *args, **kwargs):
         placed.append(list(keys))
-        return real(keys, *args)
+        return real(keys, *args, **kwargs)
 
     monkeypatch.setattr(scope_tree, "_place_layered", spy)
     view = GraphView(collapse_scopes=True, direction="TB")
