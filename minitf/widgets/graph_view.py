@@ -699,17 +699,18 @@ class GraphView(widgets.VBox):
         self._t_layout = time.perf_counter() - t0
         legend, legend_w = self._legend(nested=True)
         margin, legend_h = 12, 30
-        frames, asides, rects, parent_of, aside_of = [], [], {}, {}, {}
+        # Frames and auxiliary areas in drawing order: a frame, then what lies on it.
+        backdrops, rects, parent_of, aside_of = [], {}, {}, {}
 
         def walk(box, ox, oy, depth, aside_root):
             if box.aux_rect is not None:
                 x, y, w, h = box.aux_rect
-                asides.append((ox + x, oy + y, w, h))
+                backdrops.append(("aux", (ox + x, oy + y, w, h)))
             for key, x, y, w, h, sub, aside in box.items:
                 root_here = aside_root if aside_root is not None else (
                     (box.key, key) if aside else None)
                 if sub is not None:
-                    frames.append((key, box.key, ox + x, oy + y, w, h, depth, root_here))
+                    backdrops.append(("frame", (key, box.key, ox + x, oy + y, w, h, depth)))
                     walk(sub, ox + x, oy + y, depth + 1, root_here)
                 else:
                     rects[key] = (ox + x, oy + y, w, h)
@@ -732,13 +733,14 @@ class GraphView(widgets.VBox):
         width = max(root.w + 2 * margin - 12, legend_w + margin)
         height = root.h + legend_h + 2 * margin - 12
         out = [self._defs(), legend]
-        for x, y, w, h in asides:
+        for what, args in backdrops:
+            if what == "frame":
+                out.append(self._frame_svg(tree, *args))
+                continue
             out.append('<g class="aux-area"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" '
                        'rx="8" fill="#fafaf9" stroke="#d6d3d1" stroke-dasharray="4,3"/>'
                        '<text x="%.1f" y="%.1f" font-size="11" fill="#78716c">auxiliary'
-                       '</text></g>' % (x, y, w, h, x + 8, y + 15))
-        for frame in frames:
-            out.append(self._frame_svg(tree, *frame))
+                       '</text></g>' % (args + (args[0] + 8, args[1] + 15)))
         for u, v, data in G.edges(data=True):
             if aside_of[u] == aside_of[v]:  # no lines across to the auxiliary column
                 out.append(self._edge_svg(G, u, v, data, rects[u], rects[v]))
@@ -752,7 +754,7 @@ class GraphView(widgets.VBox):
         pos = {k: np.array([r[0] + r[2] / 2, r[1] + r[3] / 2]) for k, r in rects.items()}
         return G, pos, "".join(out), (width, height)
 
-    def _frame_svg(self, tree, key, parent, x, y, w, h, depth, aside_root):
+    def _frame_svg(self, tree, key, parent, x, y, w, h, depth):
         members = tree.members[key]
         aux = tree.aux_category(parent, key)
         fill = ("#ffffff", "#f8fafc", "#f1f5f9", "#e2e8f0")[min(depth, 3)]

@@ -356,3 +356,40 @@ def test_executed_scopes_are_highlighted_after_a_training_step():
                    if reference_visible(n, set(), all_names()) == name}
         assert ("executed" in classes(g)) == bool(members & ran), name
     assert "executed" in classes(drawn["gradients"]) and "executed" not in classes(drawn["init"])
+
+
+def test_only_executed_in_the_nested_drawing_keeps_the_ops_that_ran():
+    m = training_graph()
+    sess = tf.Session()
+    sess.run(m["init"])
+    sess.run(m["loss"], {m["x"]: np.ones((2, 4), np.float32),
+                         m["y_"]: np.eye(2, dtype=np.float32)})
+    view = GraphView(session=sess, collapse_scopes=True, only_executed=True)
+    kept = {op.name for op in sess.last_plan.ops} | view.fed
+    names = all_names()
+    expected = {reference_visible(n, set(), kept) for n in kept}
+    assert set(nodes(view)) == expected
+    assert "gradients" not in expected and "layer0" in expected
+    view.open_scope("layer0")
+    assert {n for n in nodes(view) if n.startswith("layer0/")} == \
+        {reference_visible(n, {"layer0"}, kept) for n in kept if n.startswith("layer0/")}
+    assert len(names) > len(kept)
+
+
+def test_auxiliary_areas_are_drawn_inside_their_frames():
+    training_graph()
+    view = GraphView(collapse_scopes=True, direction="LR")
+    view.open_scope("layer0/W")
+    root = ET.fromstring(view.svg)
+    order = [g for g in root.iter(SVG + "g")
+             if {"aux-area", "scope-frame"} & set(g.get("class", "").split())]
+    kinds = [("frame:" + g.get("data-name")) if "scope-frame" in g.get("class") else "aux"
+             for g in order]
+    # Root's aux row, the layer0 frame, its aux area, the W frame, its aux area: each
+    # area comes after (so on top of) the frame that holds it.
+    assert kinds == ["aux", "frame:layer0", "aux", "frame:layer0/W", "aux"]
+    w_frame = next(r for r in order[3].iter(SVG + "rect"))
+    w_aux = next(r for r in order[4].iter(SVG + "rect"))
+    fx, fy, fw, fh = (float(w_frame.get(a)) for a in ("x", "y", "width", "height"))
+    ax, ay, aw, ah = (float(w_aux.get(a)) for a in ("x", "y", "width", "height"))
+    assert fx <= ax and fy <= ay and ax + aw <= fx + fw and ay + ah <= fy + fh
