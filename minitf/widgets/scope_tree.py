@@ -211,8 +211,9 @@ class ScopeTree:
                     i += 1
                 edges = level_edges.setdefault(fu[i - 1] if i else ROOT, {})
                 edges.setdefault((fu[i], fv[i]), []).append((src, tensor, op))
-        self._aux_child = {}
-        self._cache = {}
+        self._by_name = dict(zip(names, self.ops))
+        self._aux_child = {}   # (parent, child) -> aux category or None
+        self._cache = {}       # (scope, open scopes inside it, direction, aside, box) -> Box
 
     # -- queries ---------------------------------------------------------------------------
     def is_scope_child(self, parent, child):
@@ -221,13 +222,8 @@ class ScopeTree:
 
     def child_members(self, parent, child):
         return self.members[child] if self.is_scope_child(parent, child) else \
-            [self._op(child)]
+            [self._by_name[child]]
 
-    def _op(self, name):
-        ops = getattr(self, "_by_name", None)
-        if ops is None:
-            ops = self._by_name = {op.name: op for op in self.ops}
-        return ops[name]
 
     def aux_category(self, parent, child):
         """The aux category of a child if every op in it is auxiliary, else None."""
