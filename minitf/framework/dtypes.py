@@ -110,7 +110,8 @@ half, double = float16, float64
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool, string)
 _BY_NAME = {d.name: d for d in ALL}
-_BY_NAME.update(half=float16, double=float64)
+# TF's non-canonical aliases (dtypes._STRING_TO_TF): tf.placeholder("float", ...) is float32.
+_BY_NAME.update(half=float16, float=float32, double=float64)
 _BY_NP = {d._np: d for d in ALL}
 _BY_ENUM = {d.as_datatype_enum: d for d in ALL}
 

@@ -122,16 +122,59 @@ def const_value(t):
 
 
 def shape_from_tensor(t):
-    """The static shape described by a 1-D shape tensor, as far as it is known."""
+    """The static shape a 1-D shape tensor describes, as far as the graph tells.
+
+    TF's ``tensor_util.constant_value_as_shape``: a constant gives its values
+    (negative entries, i.e. ``-1``, are unknown dimensions); ``Shape(x)`` gives
+    x's static shape; ``Pack`` gives one dimension per constant scalar input;
+    ``ConcatV2`` joins the shapes of its parts; a ``StridedSlice`` of a shape
+    vector (begin/end masks only) slices that shape; ``Cast`` looks through.
+    """
+    if t.shape.ndims == 0:
+        v = const_value(t)
+        if v is not None and int(v) == -1:  # a scalar -1 means "any shape"
+            return unknown_shape()
     v = const_value(t)
     if v is not None:
         return TensorShape([None if d < 0 else int(d) for d in np.ravel(v)])
-    if t.op.type == "Pack":
-        return TensorShape([None if const_value(x) is None else int(const_value(x))
-                            for x in t.op._inputs])
+    op = t.op
+    if op.type == "Shape":
+        return op._inputs[0].shape
+    if op.type == "Cast":
+        return shape_from_tensor(op._inputs[0])
+    if op.type == "Pack" and op._attrs.get("axis", 0) == 0:
+        dims = [const_scalar_int(x) for x in op._inputs]
+        return TensorShape([None if d is None or d < 0 else d for d in dims])
+    if op.type == "ConcatV2":
+        out = TensorShape([])
+        for part in op._inputs[:-1]:
+            out = out.concatenate(shape_from_tensor(part))
+        return out
+    if op.type == "StridedSlice":
+        sliced = _strided_slice_of_shape(op)
+        if sliced is not None:
+            return sliced
     if t.shape.ndims == 1 and t.shape[0].value is not None:
         return unknown_shape(t.shape[0].value)
     return unknown_shape()
+
+
+def _strided_slice_of_shape(op):
+    """``shape[b:e:s]`` of a sliced shape vector, or None when the slice is not simple."""
+    a = op._attrs
+    if a.get("ellipsis_mask") or a.get("new_axis_mask") or a.get("shrink_axis_mask"):
+        return None
+    if a.get("begin_mask", 0) not in (0, 1) or a.get("end_mask", 0) not in (0, 1):
+        return None
+    b, e, st = (const_ints(x) for x in op._inputs[1:4])
+    if b is None or e is None or st is None or len(b) != 1 or len(e) != 1 or len(st) != 1:
+        return None
+    whole = shape_from_tensor(op._inputs[0])
+    if whole.ndims is None:
+        return None
+    begin = None if a.get("begin_mask") else b[0]
+    end = None if a.get("end_mask") else e[0]
+    return TensorShape(whole.dims[begin:end:st[0]])
 
 
 def dim(v):

@@ -9,7 +9,8 @@ import builtins
 import numpy as np
 
 from minitf.framework import dtypes, errors
-from minitf.framework.graph import convert_to_tensor
+from minitf.framework.graph import (Tensor, convert_to_tensor, get_default_graph,
+                                    register_tensor_conversion_function)
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from minitf.ops.constant_ops import constant
@@ -367,6 +368,50 @@ def _unpack_shape(op):
 
 register("Unpack", _unpack_kernel, _unpack_shape,
          lambda op, *grads: [stack(list(grads), axis=op._attrs["axis"])])
+
+
+# -- Autopacking: a (nested) list holding tensors converts to a Pack ------------------
+def _first_tensor_dtype(value):
+    """The dtype of the first Tensor in a nested list, or None when it holds none."""
+    for v in value:
+        if isinstance(v, Tensor):
+            return v.dtype
+        if isinstance(v, (list, tuple)):
+            found = _first_tensor_dtype(v)
+            if found is not None:
+                return found
+    return None
+
+
+def _autopack(values, dtype, name):
+    """Pack each level that holds a tensor; other elements become constants (TF's helper)."""
+    with get_default_graph().name_scope(name) as scope:
+        parts = [_autopack(v, dtype, str(i)) if isinstance(v, (list, tuple)) else v
+                 for i, v in enumerate(values)]
+        if not any(isinstance(p, Tensor) for p in parts):
+            return parts
+        ts = []
+        for i, p in enumerate(parts):
+            if isinstance(p, Tensor) and p.dtype is not dtype:
+                raise TypeError("Cannot convert a list containing a tensor of dtype %s to %s "
+                                "(Tensor is: %r)" % (p.dtype.name, dtype.name, p))
+            ts.append(p if isinstance(p, Tensor) else constant(p, dtype=dtype, name=str(i)))
+        return make_op("Pack", ts, [dtype], scope, {"axis": 0, "N": len(ts)})._outputs[0]
+
+
+def _autopacking_conversion(value, dtype=None, name=None):
+    """``convert_to_tensor([tf.shape(x)[0], -1])`` packs, as TF's autopacking does; lists
+    without tensors are constants."""
+    found = _first_tensor_dtype(value)
+    if found is None:
+        return constant(value, dtype=dtype, name=name or "Const")
+    dtype = found if dtype is None else dtypes.as_dtype(dtype)
+    packed = _autopack(value, dtype, name or "packed")
+    return packed if isinstance(packed, Tensor) else constant(packed, dtype=dtype)
+
+
+# Ahead of the constant conversion for any object (priority 200), as in TF (99).
+register_tensor_conversion_function((list, tuple), _autopacking_conversion, priority=99)
 
 
 # -- SumToShape (minitf's broadcast-gradient reduction) --------------------------

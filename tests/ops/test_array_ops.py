@@ -645,3 +645,54 @@ def test_transpose_unknown_rank_default_perm():
         y = tf.transpose(p)
         got = tf.Session().run(y, {p: A234})
     np.testing.assert_array_equal(got, A234.T)
+
+
+# -- partially known shape tensors (TF's constant_value_as_shape) ----------------------
+def _static(x_shape, build):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, x_shape)
+        return build(x).shape.as_list() if build(x).shape.ndims is not None else None
+
+
+@pytest.mark.parametrize("x_shape, build, want", [
+    # -1 inside a Pack is an unknown dimension, not an error
+    (None, lambda x: tf.reshape(x, tf.stack([tf.shape(x)[1], -1])), [None, None]),
+    ([None, 3, 4], lambda x: tf.reshape(x, tf.stack([tf.shape(x)[1], -1])), [None, None]),
+    ([None, 3, 4], lambda x: tf.reshape(x, tf.stack([-1, 12])), [None, 12]),
+    # a Python list holding tensors is packed (TF's autopacking)
+    ([None, 3, 4], lambda x: tf.reshape(x, [tf.shape(x)[0], -1]), [None, None]),
+    ([None, 3, 4], lambda x: tf.reshape(x, [tf.shape(x)[0], 3, 4]), [None, 3, 4]),
+    # Concat of a sliced Shape with constants
+    ([None, 3, 4], lambda x: tf.reshape(x, tf.concat([tf.shape(x)[:1], [12]], 0)), [None, 12]),
+    ([None, 3, 4], lambda x: tf.reshape(x, tf.concat([tf.shape(x)[1:], [-1]], 0)),
+     [3, 4, None]),
+    # a Cast of a Shape still describes the shape
+    ([None, 3, 4], lambda x: tf.reshape(x, tf.cast(tf.shape(x), tf.int64)), [None, 3, 4]),
+    ([5, 3, 4], lambda x: tf.reshape(x, tf.concat([tf.shape(x)[:1], [-1]], 0)), [5, 12]),
+    ([None, 3], lambda x: tf.zeros(tf.stack([tf.shape(x)[0], 5])), [None, 5]),
+    ([None, 3], lambda x: tf.fill(tf.shape(x)[::-1], 1.0), [3, None]),
+])
+def test_partially_known_shape_tensors(x_shape, build, want):
+    assert _static(x_shape, build) == want
+
+
+def test_reshape_to_stacked_partial_shape_runs():
+    x = tf.placeholder(tf.float32)
+    flat = tf.reshape(x, tf.stack([tf.shape(x)[1], -1]))
+    listed = tf.reshape(x, [tf.shape(x)[0], -1])
+    value = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    with tf.Session() as sess:
+        got_flat, got_listed = sess.run([flat, listed], {x: value})
+    np.testing.assert_array_equal(got_flat, value.reshape(3, -1))
+    np.testing.assert_array_equal(got_listed, value.reshape(2, -1))
+
+
+def test_autopacking_nested_lists_and_dtypes():
+    t = tf.constant(4)
+    packed = tf.convert_to_tensor([[1, 2], [3, t]])
+    assert packed.op.type == "Pack" and packed.dtype is tf.int32
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(packed), [[1, 2], [3, 4]])
+    assert tf.convert_to_tensor([1, 2]).op.type == "Const"  # no tensor inside: a constant
+    with pytest.raises(TypeError):
+        tf.convert_to_tensor([1.0, t], dtype=tf.float32)
