@@ -11,7 +11,9 @@ What happens, all in this process and inside a private temporary course director
    against a fresh sqlite gradebook, which records the hidden tests;
 2. a *copy* of the learner's notebook becomes ``submitted/learner/<lab>/<lab>.ipynb``;
 3. ``autograde`` restores the locked and test cells from the gradebook (hidden tests included),
-   runs the notebook in a fresh kernel with a per-cell timeout, and stores the scores;
+   runs the notebook in a fresh kernel with a per-cell timeout, and stores the scores; should
+   the kernel die in a cell, that cell fails, a new kernel replays the cells above it and
+   grading goes on (:mod:`minitf.grading.execute`);
 4. the scores are read back from the gradebook, the error messages from the executed copy.
 
 The learner's file is only read. The lab comes from the notebook's folder name (the release
@@ -117,7 +119,8 @@ def _kernel_spec_dir(root: Path) -> Path:
                  "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python 3 (minitf grading)",
         "language": "python",
-        "env": {"PYTHONPATH": pythonpath},
+        # a fixed hash seed: set and dict-of-set orders (an unsorted answer) repeat run to run
+        "env": {"PYTHONPATH": pythonpath, "PYTHONHASHSEED": "0"},
     }))
     return root / "jupyter"
 
@@ -178,6 +181,19 @@ def _grade_ids(notebook: Path) -> list[str]:
             if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
 
 
+def surviving_preprocessors() -> list:
+    """nbgrader's autograde steps with ``Execute`` replaced by one that survives kernel deaths."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from minitf.grading.execute import SurvivingExecute
+
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    if Execute not in steps:
+        raise GradingError("this nbgrader has no Execute step in autograde_preprocessors")
+    return [SurvivingExecute if step is Execute else step for step in steps]
+
+
 def grade_notebook(notebook, *, source_root=None, lab: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT, verbose: bool = False) -> GradeReport:
     """Grade ``notebook`` (never modified) against ``source_root/<lab>`` and return the scores."""
@@ -206,6 +222,7 @@ def grade_notebook(notebook, *, source_root=None, lab: str | None = None,
         with _environ(JUPYTER_PATH=jupyter_path):
             course.run(Autograde,
                        CourseDirectory={"student_id": STUDENT},
+                       Autograde={"autograde_preprocessors": surviving_preprocessors()},
                        Execute={"timeout": int(timeout)})
 
         executed = course.path("autograded", STUDENT) / f"{lab}.ipynb"

@@ -1,0 +1,537 @@
+"""Plausible wrong answers for every question of every lab, the way learners get them wrong.
+
+Each :class:`Wrong` is a whole answer cell as a learner might write it; the tests substitute it
+for the solution's answer cell and grade the notebook, and its question must lose its points.
+Most of them pass the visible checks of the lab, so the hidden tests are what catches them.
+
+To keep the number of notebook executions small, the wrong answers of one lab are graded in
+*rounds*: round ``k`` puts the ``k``-th wrong answer of every question into one notebook (the
+questions are independent functions, so one wrong answer cannot cost another question points;
+the tests check exactly that).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from textwrap import dedent
+
+
+@dataclass(frozen=True)
+class Wrong:
+    lab: str
+    cell: str       # grade_id of the answer cell it replaces
+    label: str      # what the learner got wrong, in a few words
+    code: str       # the learner's cell
+
+    @property
+    def id(self) -> str:
+        return f"{self.lab}:{self.cell}:{self.label}"
+
+
+def _w(lab, cell, label, code):
+    return Wrong(lab, cell, label, dedent(code).strip() + "\n")
+
+
+L1, L2, L3, L5 = "lab01_graphs", "lab02_ops", "lab03_regression", "lab05_experiments"
+
+WRONG_ANSWERS = [
+    # ---------------------------------------------------------------- lab01_graphs
+    _w(L1, "q1_build_affine", "one graph shared by every call", '''
+        _graph = tf.Graph()
+
+
+        def build_affine(w, b):
+            with _graph.as_default():
+                x = tf.placeholder(tf.float32, shape=[None], name="x")
+                w_const = tf.constant(w, dtype=tf.float32, name="w")
+                b_const = tf.constant(b, dtype=tf.float32, name="b")
+                y = tf.add(tf.multiply(w_const, x), b_const, name="y")
+            return _graph, x, y
+        '''),
+    _w(L1, "q1_build_affine", "placeholder of unknown shape", '''
+        def build_affine(w, b):
+            graph = tf.Graph()
+            with graph.as_default():
+                x = tf.placeholder(tf.float32, name="x")
+                w_const = tf.constant(w, dtype=tf.float32, name="w")
+                b_const = tf.constant(b, dtype=tf.float32, name="b")
+                y = tf.add(tf.multiply(w_const, x), b_const, name="y")
+            return graph, x, y
+        '''),
+    _w(L1, "q1_build_affine", "constants not named", '''
+        def build_affine(w, b):
+            graph = tf.Graph()
+            with graph.as_default():
+                x = tf.placeholder(tf.float32, shape=[None], name="x")
+                y = tf.add(tf.constant(w) * x, tf.constant(b), name="y")
+            return graph, x, y
+        '''),
+    _w(L1, "q2_ops_needed", "control inputs ignored", '''
+        def ops_needed(fetch):
+            start = fetch if isinstance(fetch, tf.Operation) else fetch.op
+            needed, pending = set(), [start]
+            while pending:
+                op = pending.pop()
+                if op.name not in needed:
+                    needed.add(op.name)
+                    pending.extend(t.op for t in op.inputs)
+            return needed
+        '''),
+    _w(L1, "q2_ops_needed", "control inputs of the fetch only", '''
+        def ops_needed(fetch):
+            start = fetch if isinstance(fetch, tf.Operation) else fetch.op
+            needed, pending = set(), [start] + list(start.control_inputs)
+            while pending:
+                op = pending.pop()
+                if op.name not in needed:
+                    needed.add(op.name)
+                    pending.extend(t.op for t in op.inputs)
+            return needed
+        '''),
+    _w(L1, "q2_ops_needed", "control inputs not followed further", '''
+        def ops_needed(fetch):
+            start = fetch if isinstance(fetch, tf.Operation) else fetch.op
+            needed, pending = set(), [start]
+            while pending:
+                op = pending.pop()
+                if op.name not in needed:
+                    needed.add(op.name)
+                    pending.extend(t.op for t in op.inputs)
+                    needed.update(c.name for c in op.control_inputs)
+            return needed
+        '''),
+    _w(L1, "q3_evaluate", "session on the default graph", '''
+        def evaluate(graph, names, feed=None):
+            feed_dict = {graph.get_tensor_by_name(n): v for n, v in (feed or {}).items()}
+            with tf.Session() as sess:
+                return {n: sess.run(graph.get_tensor_by_name(n), feed_dict) for n in names}
+        '''),
+    _w(L1, "q3_evaluate", "one run per name", '''
+        def evaluate(graph, names, feed=None):
+            feed_dict = {graph.get_tensor_by_name(n): v for n, v in (feed or {}).items()}
+            with tf.Session(graph=graph) as sess:
+                return {n: sess.run(graph.get_tensor_by_name(n), feed_dict=feed_dict)
+                        for n in names}
+        '''),
+    _w(L1, "q3_evaluate", "keyed by tensor, not by name", '''
+        def evaluate(graph, names, feed=None):
+            fetches = [graph.get_tensor_by_name(n) for n in names]
+            feed_dict = {graph.get_tensor_by_name(n): v for n, v in (feed or {}).items()}
+            with tf.Session(graph=graph) as sess:
+                return dict(zip(fetches, sess.run(fetches, feed_dict=feed_dict)))
+        '''),
+    _w(L1, "q4_what_if", "session on the default graph", '''
+        def what_if(fetch, tensor, value):
+            with tf.Session() as sess:
+                return sess.run(fetch, feed_dict={tensor: value})
+        '''),
+    _w(L1, "q4_what_if", "result turned into a float", '''
+        def what_if(fetch, tensor, value):
+            with tf.Session(graph=fetch.graph) as sess:
+                return float(sess.run(fetch, feed_dict={tensor: value}))
+        '''),
+    _w(L1, "q4_what_if", "only placeholders fed", '''
+        def what_if(fetch, tensor, value):
+            feed = {tensor: value} if tensor.op.type == "Placeholder" else {}
+            with tf.Session(graph=fetch.graph) as sess:
+                return sess.run(fetch, feed_dict=feed)
+        '''),
+    _w(L1, "q5_feedable", "not sorted", '''
+        def feedable_names(graph):
+            return [t.name for op in graph.get_operations() for t in op.outputs
+                    if graph.is_feedable(t)]
+        '''),
+    _w(L1, "q5_feedable", "first output of each op only", '''
+        def feedable_names(graph):
+            return sorted(op.outputs[0].name for op in graph.get_operations()
+                          if graph.is_feedable(op.outputs[0]))
+        '''),
+    _w(L1, "q5_feedable", "the default graph instead", '''
+        def feedable_names(graph):
+            g = tf.get_default_graph()
+            return sorted(t.name for op in g.get_operations() for t in op.outputs
+                          if g.is_feedable(t))
+        '''),
+    # ---------------------------------------------------------------- lab02_ops
+    _w(L2, "q1_cond", "x >= y", '''
+        def add_or_subtract(x, y):
+            return tf.cond(tf.greater_equal(x, y), lambda: tf.add(x, y), lambda: tf.subtract(x, y))
+        '''),
+    _w(L2, "q1_cond", "tf.where, no tf.cond", '''
+        def add_or_subtract(x, y):
+            return tf.where(x > y, x + y, x - y)
+        '''),
+    _w(L2, "q1_cond", "arithmetic on the comparison, no tf.cond", '''
+        def add_or_subtract(x, y):
+            return x - y + 2.0 * y * tf.cast(x > y, tf.float32)
+        '''),
+    _w(L2, "q2_case", "tf.clip_by_value, no tf.case", '''
+        def clip_unit(x):
+            return tf.clip_by_value(x, -1.0, 1.0)
+        '''),
+    _w(L2, "q2_case", "nested tf.cond, no tf.case", '''
+        def clip_unit(x):
+            return tf.cond(x < -1.0, lambda: tf.constant(-1.0),
+                           lambda: tf.cond(x > 1.0, lambda: tf.constant(1.0),
+                                           lambda: tf.identity(x)))
+        '''),
+    _w(L2, "q2_case", "default branch returns 0", '''
+        def clip_unit(x):
+            return tf.case([(tf.less(x, -1.0), lambda: tf.constant(-1.0)),
+                            (tf.greater(x, 1.0), lambda: tf.constant(1.0))],
+                           default=lambda: tf.constant(0.0))
+        '''),
+    _w(L2, "q3_equal", "a [1] vector, not a scalar", '''
+        def count_matches(a, b):
+            return tf.reduce_sum(tf.cast(tf.equal(a, b), tf.int32), keepdims=True)
+        '''),
+    _w(L2, "q3_equal", "counts the differences", '''
+        def count_matches(a, b):
+            return tf.count_nonzero(a - b)
+        '''),
+    _w(L2, "q3_equal", "shape of the hits", '''
+        def count_matches(a, b):
+            return tf.shape(tf.where(tf.equal(a, b)))[:1]
+        '''),
+    _w(L2, "q4_where_gather", "v >= threshold", '''
+        def above(v, threshold):
+            indices = tf.reshape(tf.where(v >= threshold), [-1])
+            return indices, tf.gather(v, indices)
+        '''),
+    _w(L2, "q4_where_gather", "rows of tf.where not reshaped", '''
+        def above(v, threshold):
+            hits = tf.where(tf.greater(v, threshold))
+            return hits, tf.reshape(tf.gather(v, hits), [-1])
+        '''),
+    _w(L2, "q5_range_diag", "float matrix", '''
+        def staircase(n):
+            return tf.diag(tf.cast(tf.range(1, n + 1), tf.float32))
+        '''),
+    _w(L2, "q5_range_diag", "stops at n - 1", '''
+        def staircase(n):
+            return tf.diag(tf.range(1, n))
+        '''),
+    _w(L2, "q6_determinant", "m m^T instead of m^T m", '''
+        def gram_determinant(m):
+            return tf.matrix_determinant(tf.matmul(m, m, transpose_b=True))
+        '''),
+    _w(L2, "q6_determinant", "product of the diagonal", '''
+        def gram_determinant(m):
+            return tf.reduce_prod(tf.diag_part(tf.matmul(m, m, transpose_a=True)))
+        '''),
+    _w(L2, "q7_unique", "count from tf.shape (a [1] vector)", '''
+        def distinct(x):
+            values, positions = tf.unique(x)
+            return values, positions, tf.shape(values)
+        '''),
+    _w(L2, "q7_unique", "a float count", '''
+        def distinct(x):
+            values, positions = tf.unique(x)
+            return values, positions, tf.cast(tf.size(values), tf.float32)
+        '''),
+    _w(L2, "q8_cond_loss", "mean instead of sum in the large branch", '''
+        def residual_loss(y_true, y_pred, threshold):
+            residual = y_pred - y_true
+            small = tf.reduce_mean(tf.abs(residual)) < threshold
+            return tf.cond(small, lambda: tf.reduce_mean(tf.square(residual)),
+                           lambda: tf.reduce_mean(tf.abs(residual)))
+        '''),
+    _w(L2, "q8_cond_loss", "mean |r| <= threshold", '''
+        def residual_loss(y_true, y_pred, threshold):
+            residual = y_pred - y_true
+            small = tf.less_equal(tf.reduce_mean(tf.abs(residual)), threshold)
+            return tf.cond(small, lambda: tf.reduce_mean(tf.square(residual)),
+                           lambda: tf.reduce_sum(tf.abs(residual)))
+        '''),
+    _w(L2, "q8_cond_loss", "both formulas built outside the branches", '''
+        def residual_loss(y_true, y_pred, threshold):
+            residual = y_pred - y_true
+            mse = tf.reduce_mean(tf.square(residual))
+            total_abs = tf.reduce_sum(tf.abs(residual))
+            return tf.cond(tf.reduce_mean(tf.abs(residual)) < threshold,
+                           lambda: mse, lambda: total_abs)
+        '''),
+    # ---------------------------------------------------------------- lab03_regression
+    _w(L3, "q1_huber", "0.5 * delta instead of 0.5 * delta ** 2", '''
+        def huber_loss(labels, predictions, delta=1.0):
+            residual = tf.abs(predictions - labels)
+            return tf.where(residual <= delta, 0.5 * tf.square(residual),
+                            delta * residual - 0.5 * delta)
+        '''),
+    _w(L3, "q1_huber", "delta fixed at 1", '''
+        def huber_loss(labels, predictions, delta=1.0):
+            residual = tf.abs(predictions - labels)
+            return tf.where(residual <= 1.0, 0.5 * tf.square(residual), residual - 0.5)
+        '''),
+    _w(L3, "q1_huber", "the signed residual tested against delta", '''
+        def huber_loss(labels, predictions, delta=1.0):
+            residual = predictions - labels
+            return tf.where(residual <= delta, 0.5 * tf.square(residual),
+                            delta * tf.abs(residual) - 0.5 * delta ** 2)
+        '''),
+    _w(L3, "q2_fit_line", "the initializer run inside the loop", '''
+        def fit_line(x_data, y_data, learning_rate=0.01, steps=100):
+            with tf.Graph().as_default():
+                X = tf.placeholder(tf.float32, shape=[None])
+                Y = tf.placeholder(tf.float32, shape=[None])
+                w = tf.Variable(0.0)
+                b = tf.Variable(0.0)
+                loss = tf.reduce_mean(tf.square(w * X + b - Y))
+                train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+                feed = {X: x_data, Y: y_data}
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(steps):
+                        sess.run(tf.global_variables_initializer())
+                        sess.run(train_op, feed_dict=feed)
+                    w_value, b_value, loss_value = sess.run([w, b, loss], feed_dict=feed)
+            return float(w_value), float(b_value), float(loss_value)
+        '''),
+    _w(L3, "q2_fit_line", "built in the default graph", '''
+        def fit_line(x_data, y_data, learning_rate=0.01, steps=100):
+            X = tf.placeholder(tf.float32, shape=[None])
+            Y = tf.placeholder(tf.float32, shape=[None])
+            w = tf.Variable(0.0)
+            b = tf.Variable(0.0)
+            loss = tf.reduce_mean(tf.square(w * X + b - Y))
+            train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+            feed = {X: x_data, Y: y_data}
+            with tf.Session() as sess:
+                sess.run(tf.variables_initializer([w, b]))
+                for _ in range(steps):
+                    sess.run(train_op, feed_dict=feed)
+                w_value, b_value, loss_value = sess.run([w, b, loss], feed_dict=feed)
+            return float(w_value), float(b_value), float(loss_value)
+        '''),
+    _w(L3, "q2_fit_line", "loss of the last step, before its update", '''
+        def fit_line(x_data, y_data, learning_rate=0.01, steps=100):
+            with tf.Graph().as_default():
+                X = tf.placeholder(tf.float32, shape=[None])
+                Y = tf.placeholder(tf.float32, shape=[None])
+                w = tf.Variable(0.0)
+                b = tf.Variable(0.0)
+                loss = tf.reduce_mean(tf.square(w * X + b - Y))
+                train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+                feed = {X: x_data, Y: y_data}
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    loss_value = sess.run(loss, feed_dict=feed)
+                    for _ in range(steps):
+                        loss_value, _ = sess.run([loss, train_op], feed_dict=feed)
+                    w_value, b_value = sess.run([w, b])
+            return float(w_value), float(b_value), float(loss_value)
+        '''),
+    _w(L3, "q3_clipped", "gradients not clipped", '''
+        def clipped_train_op(loss, learning_rate, clip):
+            optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+            return optimizer.apply_gradients(optimizer.compute_gradients(loss))
+        '''),
+    _w(L3, "q3_clipped", "non-trainable variables updated too", '''
+        def clipped_train_op(loss, learning_rate, clip):
+            optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+            pairs = optimizer.compute_gradients(loss, var_list=tf.global_variables())
+            return optimizer.apply_gradients([(tf.clip_by_value(g, -clip, clip), v)
+                                              for g, v in pairs])
+        '''),
+    _w(L3, "q3_clipped", "None gradients not skipped", '''
+        def clipped_train_op(loss, learning_rate, clip):
+            optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+            grads, variables = zip(*optimizer.compute_gradients(loss))
+            clipped = [tf.clip_by_value(g, -clip, clip) for g in grads]
+            return optimizer.apply_gradients(zip(clipped, variables))
+        '''),
+    _w(L3, "q4_accuracy", "number of hits, not the fraction", '''
+        def accuracy(logits, labels):
+            correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
+            return tf.reduce_sum(tf.cast(correct, tf.float32))
+        '''),
+    _w(L3, "q4_accuracy", "ties counted as hits", '''
+        def accuracy(logits, labels):
+            true_logit = tf.reduce_sum(logits * labels, axis=1)
+            correct = tf.greater_equal(true_logit, tf.reduce_max(logits, axis=1))
+            return tf.reduce_mean(tf.cast(correct, tf.float32))
+        '''),
+    _w(L3, "q4_accuracy", "argmax over the batch axis", '''
+        def accuracy(logits, labels):
+            correct = tf.equal(tf.argmax(logits, 0), tf.argmax(labels, 0))
+            return tf.reduce_mean(tf.cast(correct, tf.float32))
+        '''),
+    # ---------------------------------------------------------------- lab05_experiments
+    _w(L5, "q1_save", "no global step: every save overwrites model", '''
+        def train_and_save(ckpt_dir, num_steps, every):
+            paths = []
+            with tf.Graph().as_default():
+                model = build_model()
+                saver = tf.train.Saver(max_to_keep=None)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(num_steps):
+                        sess.run(model.train_op)
+                        if sess.run(model.global_step) % every == 0:
+                            paths.append(saver.save(sess, os.path.join(ckpt_dir, "model")))
+            return paths
+        '''),
+    _w(L5, "q1_save", "default max_to_keep", '''
+        def train_and_save(ckpt_dir, num_steps, every):
+            paths = []
+            with tf.Graph().as_default():
+                model = build_model()
+                saver = tf.train.Saver()
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(num_steps):
+                        sess.run(model.train_op)
+                        step = sess.run(model.global_step)
+                        if step % every == 0:
+                            paths.append(saver.save(sess, os.path.join(ckpt_dir, "model"),
+                                                    global_step=step))
+            return paths
+        '''),
+    _w(L5, "q1_save", "the last step always saved", '''
+        def train_and_save(ckpt_dir, num_steps, every):
+            paths = []
+            with tf.Graph().as_default():
+                model = build_model()
+                saver = tf.train.Saver(max_to_keep=None)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for i in range(1, num_steps + 1):
+                        sess.run(model.train_op)
+                        if i % every == 0 or i == num_steps:
+                            paths.append(saver.save(sess, os.path.join(ckpt_dir, "model"),
+                                                    global_step=i))
+            return paths
+        '''),
+    _w(L5, "q2_resume", "initialized after the restore", '''
+        def resume_training(ckpt_dir, extra_steps):
+            with tf.Graph().as_default():
+                model = build_model()
+                saver = tf.train.Saver()
+                with tf.Session() as sess:
+                    latest = tf.train.latest_checkpoint(ckpt_dir)
+                    if latest:
+                        saver.restore(sess, latest)
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(extra_steps):
+                        sess.run(model.train_op)
+                    saver.save(sess, os.path.join(ckpt_dir, "model"), global_step=model.global_step)
+                    return tuple(sess.run([model.global_step, model.W, model.b]))
+        '''),
+    _w(L5, "q2_resume", "the oldest checkpoint restored", '''
+        def resume_training(ckpt_dir, extra_steps):
+            with tf.Graph().as_default():
+                model = build_model()
+                saver = tf.train.Saver()
+                with tf.Session() as sess:
+                    state = tf.train.get_checkpoint_state(ckpt_dir)
+                    if state is not None:
+                        saver.restore(sess, state.all_model_checkpoint_paths[0])
+                    else:
+                        sess.run(tf.global_variables_initializer())
+                    for _ in range(extra_steps):
+                        sess.run(model.train_op)
+                    saver.save(sess, os.path.join(ckpt_dir, "model"), global_step=model.global_step)
+                    return tuple(sess.run([model.global_step, model.W, model.b]))
+        '''),
+    _w(L5, "q2_resume", "the last file name in alphabetical order", '''
+        def resume_training(ckpt_dir, extra_steps):
+            with tf.Graph().as_default():
+                model = build_model()
+                saver = tf.train.Saver()
+                with tf.Session() as sess:
+                    found = sorted(f[:-len(".index")] for f in os.listdir(ckpt_dir)
+                                   if f.endswith(".index"))
+                    if found:
+                        saver.restore(sess, os.path.join(ckpt_dir, found[-1]))
+                    else:
+                        sess.run(tf.global_variables_initializer())
+                    for _ in range(extra_steps):
+                        sess.run(model.train_op)
+                    saver.save(sess, os.path.join(ckpt_dir, "model"), global_step=model.global_step)
+                    return tuple(sess.run([model.global_step, model.W, model.b]))
+        '''),
+    _w(L5, "q3_diff", "values compared with a tolerance", '''
+        def diff_checkpoints(path_a, path_b):
+            a = dict(tf.train.list_variables(path_a))
+            b = dict(tf.train.list_variables(path_b))
+            changed = set(a) ^ set(b)
+            for name in set(a) & set(b):
+                va, vb = tf.train.load_variable(path_a, name), tf.train.load_variable(path_b, name)
+                if va.shape != vb.shape or not np.allclose(va, vb):
+                    changed.add(name)
+            return sorted(changed)
+        '''),
+    _w(L5, "q3_diff", "variables in only one checkpoint left out", '''
+        def diff_checkpoints(path_a, path_b):
+            a = dict(tf.train.list_variables(path_a))
+            b = dict(tf.train.list_variables(path_b))
+            return sorted(name for name in set(a) & set(b)
+                          if not np.array_equal(tf.train.load_variable(path_a, name),
+                                                tf.train.load_variable(path_b, name)))
+        '''),
+    _w(L5, "q3_diff", "== with broadcasting, not sorted", '''
+        def diff_checkpoints(path_a, path_b):
+            a = dict(tf.train.list_variables(path_a))
+            b = dict(tf.train.list_variables(path_b))
+            changed = set(a) ^ set(b)
+            for name in set(a) & set(b):
+                same = tf.train.load_variable(path_a, name) == tf.train.load_variable(path_b, name)
+                if not np.all(same):
+                    changed.add(name)
+            return list(changed)
+        '''),
+    _w(L5, "q4_summaries", "summaries written without a step", '''
+        def train_with_summaries(logdir, learning_rate, num_steps):
+            with tf.Graph().as_default() as graph:
+                model = build_model(learning_rate)
+                tf.summary.scalar("loss", model.loss)
+                tf.summary.histogram("weights", model.W)
+                merged = tf.summary.merge_all()
+                writer = tf.summary.FileWriter(logdir, graph)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(num_steps):
+                        summary, _ = sess.run([merged, model.train_op])
+                        writer.add_summary(summary)
+                writer.close()
+        '''),
+    _w(L5, "q4_summaries", "summary fetched after the update", '''
+        def train_with_summaries(logdir, learning_rate, num_steps):
+            with tf.Graph().as_default() as graph:
+                model = build_model(learning_rate)
+                tf.summary.scalar("loss", model.loss)
+                tf.summary.histogram("weights", model.W)
+                merged = tf.summary.merge_all()
+                writer = tf.summary.FileWriter(logdir, graph)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for step in range(num_steps):
+                        sess.run(model.train_op)
+                        writer.add_summary(sess.run(merged), global_step=step)
+                writer.close()
+        '''),
+    _w(L5, "q4_summaries", "histogram of b instead of W", '''
+        def train_with_summaries(logdir, learning_rate, num_steps):
+            with tf.Graph().as_default() as graph:
+                model = build_model(learning_rate)
+                tf.summary.scalar("loss", model.loss)
+                tf.summary.histogram("weights", model.b)
+                merged = tf.summary.merge_all()
+                writer = tf.summary.FileWriter(logdir, graph)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for step in range(num_steps):
+                        summary, _ = sess.run([merged, model.train_op])
+                        writer.add_summary(summary, global_step=step)
+                writer.close()
+        '''),
+]
+
+
+def rounds(lab: str) -> list[dict[str, Wrong]]:
+    """Round ``k``: the ``k``-th wrong answer of each question of ``lab``, by answer cell."""
+    by_cell: dict[str, list[Wrong]] = {}
+    for wrong in WRONG_ANSWERS:
+        if wrong.lab == lab:
+            by_cell.setdefault(wrong.cell, []).append(wrong)
+    depth = max((len(ws) for ws in by_cell.values()), default=0)
+    return [{cell: ws[k] for cell, ws in by_cell.items() if k < len(ws)} for k in range(depth)]
