@@ -57,8 +57,8 @@ def _like_kernel(value):
     return kernel
 
 
-register("ZerosLike", _like_kernel(0), same_shape, lambda op, g: [None])
-register("OnesLike", _like_kernel(1), same_shape, lambda op, g: [None])
+register("ZerosLike", _like_kernel(0), same_shape, lambda op, g: [None], shape_only=True)
+register("OnesLike", _like_kernel(1), same_shape, lambda op, g: [None], shape_only=True)
 
 
 def fill(dims, value, name=None):

@@ -35,7 +35,7 @@ def _shape_shape(op):
     return [TensorShape([op._inputs[0].shape.ndims])]
 
 
-register("Shape", _shape_kernel, _shape_shape, NO_GRADIENT)
+register("Shape", _shape_kernel, _shape_shape, NO_GRADIENT, shape_only=True)
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
@@ -45,7 +45,7 @@ def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
 
 
 register("Size", lambda ctx, x: np.array(np.size(x), ctx.attrs["out_type"].as_numpy_dtype),
-         scalar_shape, NO_GRADIENT)
+         scalar_shape, NO_GRADIENT, shape_only=True)
 
 
 def rank(input, name=None):  # noqa: A002
@@ -53,7 +53,8 @@ def rank(input, name=None):  # noqa: A002
     return unary("Rank", input, name, dtype=dtypes.int32)
 
 
-register("Rank", lambda ctx, x: np.int32(np.ndim(x)), scalar_shape, NO_GRADIENT)
+register("Rank", lambda ctx, x: np.int32(np.ndim(x)), scalar_shape, NO_GRADIENT,
+         shape_only=True)
 
 
 # -- Reshape ------------------------------------------------------------------------
@@ -466,7 +467,8 @@ def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
 register("ShapeN",
          lambda ctx, *xs: kernel_outputs(np.array(np.shape(x), ctx.attrs["out_type"].as_numpy_dtype)
                                    for x in xs),
-         lambda op: [TensorShape([t.shape.ndims]) for t in op._inputs], NO_GRADIENT)
+         lambda op: [TensorShape([t.shape.ndims]) for t in op._inputs], NO_GRADIENT,
+         shape_only=True)
 
 
 def broadcast_static_shape(shape_x, shape_y):
