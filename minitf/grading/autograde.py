@@ -37,6 +37,7 @@ from minitf.grading.release import (REPO_ROOT, SOLUTIONS, GradingError, TempCour
 
 STUDENT = "learner"
 DEFAULT_TIMEOUT = 30
+MAX_ERROR_CHARS = 240
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -150,7 +151,12 @@ def _error_line(outputs) -> str | None:
     lines = [_ANSI.sub("", chunk) for chunk in out.get("traceback", [])]
     lines = [line.strip() for chunk in lines for line in chunk.splitlines() if line.strip()]
     if out.get("evalue") or not lines:
-        return f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".rstrip(": ")
+        # one table row: numpy's multi-line assertion messages are joined and cut short
+        evalue = " ".join(line.strip() for line in out.get("evalue", "").splitlines()
+                          if line.strip())
+        if len(evalue) > MAX_ERROR_CHARS:
+            evalue = evalue[:MAX_ERROR_CHARS - 3].rstrip() + "..."
+        return f"{out.get('ename', 'Error')}: {evalue}".rstrip(": ")
     return lines[-1].rstrip(":")
 
 
