@@ -39,6 +39,35 @@ def count_kernel_calls(monkeypatch, op_types):
     return calls
 
 
+class OpRecorder:
+    """Context manager: wraps every registered kernel and gradient function and
+    records the op types whose kernel ran (``executed``) and whose gradient
+    function was called (``differentiated``); restores them on exit."""
+
+    def __enter__(self):
+        self.executed, self.differentiated = set(), set()
+        self._saved = []
+        for op_type in op_registry.registered_types():
+            opdef = op_registry.get(op_type)
+            self._saved.append((opdef, opdef.kernel, opdef.grad))
+            opdef.kernel = self._wrap(opdef.kernel, self.executed, op_type)
+            if callable(opdef.grad):
+                opdef.grad = self._wrap(opdef.grad, self.differentiated, op_type)
+        return self
+
+    @staticmethod
+    def _wrap(fn, seen, op_type):
+        def recording(*args):
+            seen.add(op_type)
+            return fn(*args)
+        return recording
+
+    def __exit__(self, *exc):
+        for opdef, kernel, grad in self._saved:
+            opdef.kernel, opdef.grad = kernel, grad
+        return False
+
+
 def bitwise_crc32c(data):
     """Reference CRC32C from its definition (reflected, polynomial 0x82F63B78),
     independent of minitf.io.crc32c."""

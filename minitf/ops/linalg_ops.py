@@ -35,7 +35,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     a, b = convert_to_tensor(a), convert_to_tensor(b)
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
     check_same_dtype("MatMul", a, b)
-    batched = (a.shape.ndims or 2) > 2 or (b.shape.ndims or 2) > 2
+    # As TF: an input of unknown rank may be batched, so it takes BatchMatMulV2 (whose
+    # shape function allows any rank >= 2) rather than MatMul's rank-2 promise.
+    batched = any(t.shape.ndims is None or t.shape.ndims > 2 for t in (a, b))
     op_type = "BatchMatMulV2" if batched else "MatMul"
     attrs = {"transpose_a": ta, "transpose_b": tb, "T": a.dtype}
     return make_op(op_type, [a, b], [a.dtype], name, attrs)._outputs[0]

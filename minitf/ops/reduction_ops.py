@@ -224,15 +224,21 @@ def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 def _prod_grad(op, g):
     x, axis = op._inputs
-    # dx_i = G · Π_{j≠i} x_j, computed without dividing by zero: with no zero in the
-    # group it is y / x_i; with one zero it is the product of the others at the zero
-    # and 0 elsewhere; with two or more zeros it is 0.
+    # dx_i = G · Π_{j≠i} x_j per reduced group, without dividing by zero and written so
+    # that its own gradient is right too.  With p = Π of the group's non-zero entries:
+    # no zero:   p / x_i;
+    # one zero z (at k): p at k, and z · p / x_i elsewhere (0 in value, but its
+    #   derivative by x_k is p / x_i, the true ∂²y/∂x_i∂x_k);
+    # two or more zeros: 0.
     zero = cast(equal(x, 0.0), x.dtype)
     n_zero = reduce_sum(zero, axis, keepdims=True)
-    safe = x + zero
+    safe = x * (1.0 - zero) + zero  # the zeros read as 1, with no gradient there
     p = reduce_prod(safe, axis, keepdims=True)
-    others = (zero * p * cast(equal(n_zero, 1.0), x.dtype)
-              + (1.0 - zero) * realdiv(p, safe) * cast(equal(n_zero, 0.0), x.dtype))
+    z = reduce_sum(x * zero, axis, keepdims=True)
+    no_zero = cast(equal(n_zero, 0.0), x.dtype)
+    one_zero = cast(equal(n_zero, 1.0), x.dtype)
+    others = (no_zero * realdiv(p, safe)
+              + one_zero * (zero * p + (1.0 - zero) * z * realdiv(p, safe)))
     return [_keepdims(op, g) * others, None]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 import minitf as tf
 from minitf.ops import array_ops
+from minitf.ops.shape_ops import sum_to_shape
 from tests.ops.optest import Case, check_forward, check_gradient
 
 rng = np.random.RandomState(7)
@@ -101,6 +102,14 @@ CASES = [
     Case("ZerosLike", tf.zeros_like, np.zeros_like, [A23], grad=False),
     Case("ZerosLike", tf.zeros_like, np.zeros_like, [BOOL23], id="ZerosLike-bool"),
     Case("OnesLike", tf.ones_like, np.ones_like, [I23]),
+    Case("OnesLike", lambda x: x * tf.ones_like(x), lambda x: x, [A23], id="OnesLike-float"),
+    # the gradient driver's broadcast reduction, as an op of its own
+    Case("SumToShape", sum_to_shape, lambda x, like: x.sum(0, keepdims=True), [A23, V5[:3][None]],
+         grad=[0], id="SumToShape-keepdim"),
+    Case("SumToShape", sum_to_shape, lambda x, like: x.sum((0, 1)), [A234, V5[:4]], grad=[0],
+         id="SumToShape-leading"),
+    Case("PlaceholderWithDefault", lambda x: tf.placeholder_with_default(x, [2, 3]) * x,
+         np.square, [A23]),
     Case("Fill", lambda v: tf.fill([2, 3], v), lambda v: np.full((2, 3), v), [np.float32(1.5)]),
     Case("Fill", lambda d, v: tf.fill(d, v), lambda d, v: np.full(d, v),
          [np.array([2, 0], np.int64), np.int32(7)], id="Fill-int64-dims-empty"),

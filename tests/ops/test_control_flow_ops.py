@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.ops.optest import Case, check_forward, check_gradient
 from tests.util import count_kernel_calls
 
 
@@ -15,6 +16,44 @@ def fresh_graph():
 @pytest.fixture
 def kernel_calls(monkeypatch):
     return count_kernel_calls(monkeypatch, ("Add", "Sub", "Mul"))
+
+
+def _cond(x):
+    return tf.cond(tf.reduce_sum(x) > 0, lambda: tf.sin(x) * x, lambda: tf.exp(x))
+
+
+def _power_loop(x):
+    """y = x⁴ by a while loop (LoopVar carries the state; its gradient is WhileGrad)."""
+    _, y = tf.while_loop(lambda i, v: i < 4, lambda i, v: (i + 1, v * x),
+                         [tf.constant(0), tf.ones_like(x)])
+    return y
+
+
+def _guarded(x):
+    """x² that runs only after an Assert, a Print and a group (NoOp) of them."""
+    check = tf.Assert(tf.reduce_all(tf.is_finite(x)), [x])
+    with tf.control_dependencies([tf.group(check)]):
+        return tf.Print(x, [x], "x = ") * x
+
+
+V3 = np.array([0.5, -0.25, 1.5])
+# Forward, static shape and (second-order) gradient rows for the control-flow ops.
+CASES = [
+    Case("If", _cond, lambda x: np.sin(x) * x, [V3], id="If-true-branch"),
+    Case("If", _cond, np.exp, [-V3], id="If-false-branch"),
+    Case("While", _power_loop, lambda x: x ** 4, [V3]),
+    Case("Assert", _guarded, np.square, [V3]),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_forward(case):
+    check_forward(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_gradient(case):
+    check_gradient(case)
 
 
 def test_cond_runs_only_the_taken_branch(kernel_calls):

@@ -308,11 +308,15 @@ def statistics_cases():
              [np.zeros((0, 2), np.float32)], id="L2Loss_empty"),
         Case("Mean", lambda x: tf.nn.moments(x, [0])[0], same(lambda x: np_moments(x, [0])[0]),
              [normal((4, 3))], id="moments_mean"),
+        # TF's variance is mean((x - stop_gradient(mean))²): its gradient is exact (the
+        # mean's own term is 0 there) but its gradient's gradient misses the mean's
+        # dependence on x, as in TF, so these rows check first order only.
         Case("Mean", lambda x: tf.nn.moments(x, [0, 2])[1],
-             same(lambda x: np_moments(x, [0, 2])[1]), [normal((4, 3, 2))], id="moments_var"),
+             same(lambda x: np_moments(x, [0, 2])[1]), [normal((4, 3, 2))], id="moments_var",
+             grad_order=1),
         Case("Mean", lambda x: tf.nn.moments(x, [1], keep_dims=True)[1],
              same(lambda x: np_moments(x, [1], True)[1]), [normal((2, 5), np.float64)],
-             id="moments_keep_dims"),
+             id="moments_keep_dims", grad_order=1),
         Case("Rsqrt", lambda x: tf.nn.l2_normalize(x, 1), same(lambda x: np_l2_normalize(x, 1)),
              [normal((3, 4))], id="l2_normalize_axis1"),
         Case("Rsqrt", lambda x: tf.nn.l2_normalize(x, dim=0),

@@ -1,65 +1,148 @@
-"""Every registered op has a kernel, a shape function and a gradient decision,
-and is exercised by a test table (or by a named dedicated test)."""
+"""Every registered op has a kernel, a shape function and a gradient decision;
+every op runs in a passing check, and every differentiable op passes float64
+numerical gradient checks of first and second order.
+
+Coverage is what executes, not what a test file mentions: the test runs every
+op table (``CASES`` of the ``tests/ops/test_*.py`` modules) through the
+checkers with a ``Coverage`` recorder, then the dedicated tests of the stateful
+and structural ops below with every kernel wrapped, so it gives the same answer
+alone and inside the whole suite.
+"""
 import importlib
+import inspect
 import pathlib
 
 import pytest
 
-import minitf  # noqa: F401  (registers every op family)
+import minitf as tf
 from minitf.framework import op_registry
+from tests.ops.optest import FIRST_ORDER_ONLY, Coverage, check_forward, check_gradient
+from tests.util import OpRecorder
 
 HERE = pathlib.Path(__file__).parent
 
-# Ops whose behaviour is stateful or structural, so a forward-vs-numpy row does
-# not fit; each is covered by the named test file, which must use the given API.
+# Ops whose behaviour is stateful or structural, so a forward-vs-numpy row does not
+# fit: the dedicated test (module, function) that runs each.  A parametrized test
+# runs with its first parameters.
 DEDICATED = {
-    "Const": ("test_array_ops.py", "tf.constant"),
-    "Placeholder": ("../framework/test_session.py", "tf.placeholder"),
-    "PlaceholderWithDefault": ("../framework/test_session.py", "placeholder_with_default"),
-    "VariableV2": ("../framework/test_session.py", "tf.Variable"),
-    "Assign": ("../framework/test_session.py", ".assign("),
-    "AssignAdd": ("../framework/test_session.py", ".assign_add("),
-    "AssignSub": ("test_variables.py", ".assign_sub("),
-    "IsVariableInitialized": ("../framework/test_session.py", "is_variable_initialized"),
-    "ReportUninitialized": ("../framework/test_session.py", "report_uninitialized_variables"),
-    "NoOp": ("test_control_flow_ops.py", "tf.group"),
-    "If": ("test_control_flow_ops.py", "tf.cond"),
-    "While": ("test_control_flow_ops.py", "tf.while_loop"),
-    "WhileGrad": ("test_control_flow_ops.py", "tf.gradients(y, x)"),
-    "LoopVar": ("test_control_flow_ops.py", "tf.while_loop"),
-    "Assert": ("test_control_flow_ops.py", "tf.Assert"),
-    "Print": ("test_control_flow_ops.py", "tf.Print"),
-    "SumToShape": ("../framework/test_gradients.py", "test_broadcast_gradient"),
-    "ReducedShape": ("test_math_ops.py", "Sum"),
-    "ApplyGradientDescent": ("test_training_ops.py", "apply_gradient_descent("),
-    "ApplyMomentum": ("test_training_ops.py", "apply_momentum("),
-    "ApplyAdagrad": ("test_training_ops.py", "apply_adagrad("),
-    "ApplyAdam": ("test_training_ops.py", "apply_adam("),
-    "ApplyRMSProp": ("test_training_ops.py", "apply_rms_prop("),
-    "ApplyCenteredRMSProp": ("test_training_ops.py", "apply_centered_rms_prop("),
-    "ApplyAdadelta": ("test_training_ops.py", "apply_adadelta("),
-    "ApplyProximalGradientDescent": ("test_training_ops.py", "apply_proximal_gradient_descent("),
-    "ApplyProximalAdagrad": ("test_training_ops.py", "apply_proximal_adagrad("),
-    "ScalarSummary": ("../summary/test_summary_ops.py", "tf.summary.scalar"),
-    "HistogramSummary": ("../summary/test_summary_ops.py", "tf.summary.histogram"),
-    "ImageSummary": ("../summary/test_summary_ops.py", "tf.summary.image"),
-    "AudioSummaryV2": ("../summary/test_summary_ops.py", "tf.summary.audio"),
-    "TensorSummaryV2": ("../summary/test_summary_ops.py", "tf.summary.text"),
-    "MergeSummary": ("../summary/test_summary_ops.py", "tf.summary.merge"),
-    # Ops only graphs written by real TF hold (imported by tf.import_graph_def).
-    "BroadcastGradientArgs": ("../framework/test_importer.py", "BroadcastGradientArgs"),
-    "PreventGradient": ("../framework/test_importer.py", "PreventGradient"),
-    "SaveV2": ("../framework/test_importer.py", "save/SaveV2"),
-    "RestoreV2": ("../framework/test_importer.py", "save/restore_all"),
+    "Placeholder": ("tests.framework.test_session",
+                    "test_unfed_placeholder_error_names_op_and_location"),
+    "VariableV2": ("tests.framework.test_session",
+                   "test_assign_creates_op_that_only_acts_when_run"),
+    "Assign": ("tests.framework.test_session", "test_assign_creates_op_that_only_acts_when_run"),
+    "AssignAdd": ("tests.ops.test_variables", "test_assign_add_and_sub_return_new_value"),
+    "AssignSub": ("tests.ops.test_variables", "test_assign_add_and_sub_return_new_value"),
+    "IsVariableInitialized": ("tests.framework.test_session",
+                              "test_report_uninitialized_and_is_initialized"),
+    "ReportUninitialized": ("tests.framework.test_session",
+                            "test_report_uninitialized_and_is_initialized"),
+    "ScalarSummary": ("tests.summary.test_summary_ops",
+                      "test_merge_concatenates_values_and_rejects_duplicate_tags"),
+    "HistogramSummary": ("tests.summary.test_summary_ops", "test_histogram_matches_numpy"),
+    "MergeSummary": ("tests.summary.test_summary_ops",
+                     "test_merge_concatenates_values_and_rejects_duplicate_tags"),
+    "ImageSummary": ("tests.summary.test_summary_ops", "test_image_uint8_round_trips"),
+    "AudioSummaryV2": ("tests.summary.test_summary_ops", "test_audio_is_wav"),
+    "TensorSummaryV2": ("tests.summary.test_summary_ops",
+                        "test_text_round_trips_strings_and_tables"),
+    "SaveV2": ("tests.framework.test_importer",
+               "test_save_v2_writes_the_savers_bytes_and_restore_v2_reads_them"),
+    "RestoreV2": ("tests.framework.test_importer",
+                  "test_save_v2_writes_the_savers_bytes_and_restore_v2_reads_them"),
+}
+# The Apply* ops: each row of the training-op table, run through its checker.
+APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
+
+# Ops declared not differentiable (NO_GRADIENT), listed so that a gradient lost
+# or gained is a deliberate change of this list.
+NOT_DIFFERENTIABLE = {
+    # comparisons, logic, predicates and piecewise-constant rounding
+    "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
+    "LogicalOr", "LogicalNot", "IsFinite", "IsInf", "IsNan", "Floor", "Ceil", "Round", "Rint",
+    "FloorDiv", "TruncateDiv", "Any", "All", "ArgMax", "ArgMin", "InTopKV2",
+    # integer or index results, shapes and ranges
+    "Shape", "ShapeN", "Size", "Rank", "ReducedShape", "BroadcastArgs",
+    "BroadcastGradientArgs", "ConcatOffset", "InvertPermutation", "Range", "LinSpace",
+    "OneHot", "Unique", "UniqueWithCounts", "ListDiff", "Where",
+    # sources, random numbers and stopping ops
+    "Const", "Placeholder", "StopGradient", "RandomUniform", "RandomUniformInt",
+    "RandomStandardNormal", "TruncatedNormal", "RandomGamma", "RandomPoissonV2",
+    "RandomShuffle", "Multinomial", "OrthogonalFactor",
+    # state, checkpoints, summaries and control
+    "Assign", "AssignAdd", "AssignSub", "IsVariableInitialized", "ReportUninitialized",
+    "ApplyGradientDescent", "ApplyMomentum", "ApplyAdagrad", "ApplyAdam", "ApplyRMSProp",
+    "ApplyCenteredRMSProp", "ApplyAdadelta", "ApplyProximalGradientDescent",
+    "ApplyProximalAdagrad", "SaveV2", "RestoreV2", "ScalarSummary", "HistogramSummary",
+    "ImageSummary", "AudioSummaryV2", "TensorSummaryV2", "MergeSummary", "NoOp", "Assert",
+    "LoopVar", "WhileGrad",
+}
+
+# Ops whose kernel never runs in correct use, because their owner provides the value:
+# they count as run when the owner ran.
+RUN_BY_OWNER = {"LoopVar": "While"}  # the loop feeds each iteration's values
+
+# Ops with a gradient function that no numerical check can exercise, and why.
+GRADIENT_NOT_CHECKED = {
+    "VariableV2": "a source without inputs: tf.gradients with respect to a variable "
+                  "starts at its output, so the rule is never called",
+    "PreventGradient": "its gradient is an error by design (TF's PreventGradient); "
+                       "tests/framework/test_importer.py checks the error",
 }
 
 
-def table_op_types():
-    types = set()
+def _table_cases():
+    cases = []
     for path in sorted(HERE.glob("test_*.py")):
-        mod = importlib.import_module("tests.ops." + path.stem)
-        types.update(c.op_type for c in getattr(mod, "CASES", []))
-    return types
+        cases += getattr(importlib.import_module("tests.ops." + path.stem), "CASES", [])
+    return cases
+
+
+def _gradient_row(case):
+    return case.grad and any(x.dtype.kind == "f" for x in case.inputs)
+
+
+def _run_dedicated(fn, tmp_path, **given):
+    """Call a dedicated test function in a fresh default graph; returns kernels run."""
+    params = {}
+    for name in inspect.signature(fn).parameters:
+        if name == "tmp_path":
+            params[name] = tmp_path
+    marks = [m for m in getattr(fn, "pytestmark", []) if m.name == "parametrize"]
+    for mark in marks:
+        names = [n.strip() for n in mark.args[0].split(",")] if isinstance(
+            mark.args[0], str) else list(mark.args[0])
+        first = mark.args[1][0]
+        first = getattr(first, "values", first)  # pytest.param(...)
+        params.update(zip(names, first if len(names) > 1 else [first]))
+    params.update(given)
+    with tf.Graph().as_default(), OpRecorder() as rec:
+        fn(**params)
+    return rec.executed
+
+
+@pytest.fixture(scope="module")
+def coverage(tmp_path_factory):
+    """Run every table row and every dedicated test once, recording what executed."""
+    cov = Coverage()
+    for case in _table_cases():
+        check_forward(case, cov)
+        if _gradient_row(case):
+            check_gradient(case, coverage=cov)
+    tmp = tmp_path_factory.mktemp("dedicated")
+    for i, (module, name) in enumerate(sorted(set(DEDICATED.values()))):
+        fn = getattr(importlib.import_module(module), name)
+        (tmp / str(i)).mkdir()
+        cov.forward |= _run_dedicated(fn, tmp / str(i))
+    module, table, name = APPLY_TABLE
+    mod = importlib.import_module(module)
+    check = getattr(mod, name)
+    for row in getattr(mod, table):
+        cov.forward |= _run_dedicated(check, tmp, case=row)  # its first shape and dtype
+    return cov
+
+
+def _differentiable():
+    return {t for t in op_registry.registered_types() if callable(op_registry.get(t).grad)}
 
 
 def test_every_op_has_kernel_shape_and_gradient_decision():
@@ -70,19 +153,33 @@ def test_every_op_has_kernel_shape_and_gradient_decision():
         assert opdef.grad is op_registry.NO_GRADIENT or callable(opdef.grad), name
 
 
-def test_every_op_is_in_a_table_or_a_dedicated_test():
-    covered = table_op_types()
-    missing = []
-    for name in op_registry.registered_types():
-        if name in covered:
-            continue
-        if name in DEDICATED:
-            fname, needle = DEDICATED[name]
-            text = (HERE / fname).read_text() if (HERE / fname).exists() else ""
-            if needle in text:
-                continue
-        missing.append(name)
-    assert not missing, "ops without a test row: %s" % ", ".join(missing)
+def test_every_registered_op_runs_in_a_passing_check(coverage):
+    ran = coverage.forward | {op for op, owner in RUN_BY_OWNER.items()
+                              if owner in coverage.forward}
+    missing = sorted(set(op_registry.registered_types()) - ran)
+    assert not missing, "ops no table row or dedicated test runs: %s" % ", ".join(missing)
+
+
+def test_not_differentiable_ops_are_listed():
+    declared = {t for t in op_registry.registered_types()
+                if op_registry.get(t).grad is op_registry.NO_GRADIENT}
+    assert declared - NOT_DIFFERENTIABLE == set(), "new NO_GRADIENT ops: add them here"
+    assert NOT_DIFFERENTIABLE - declared == set(), "listed ops that have a gradient now"
+
+
+def test_every_differentiable_op_passes_a_gradient_check(coverage):
+    assert set(GRADIENT_NOT_CHECKED) <= _differentiable()
+    missing = sorted(_differentiable() - set(GRADIENT_NOT_CHECKED) - coverage.gradient)
+    assert not missing, "differentiable ops without a float64 gradient check: %s" % (
+        ", ".join(missing))
+
+
+def test_every_gradient_passes_a_second_order_check(coverage):
+    assert set(FIRST_ORDER_ONLY) <= _differentiable()
+    missing = sorted(_differentiable() - set(GRADIENT_NOT_CHECKED) - set(FIRST_ORDER_ONLY)
+                     - coverage.gradient2)
+    assert not missing, ("gradients never checked at second order (add a float row, or "
+                         "list the op in optest.FIRST_ORDER_ONLY): %s" % ", ".join(missing))
 
 
 def test_registering_twice_or_without_gradient_decision_fails():
