@@ -9,7 +9,7 @@ from minitf.ops.constant_ops import (constant, identity, identity_n, placeholder
 from minitf.ops.shape_ops import (broadcast_dynamic_shape, broadcast_static_shape, broadcast_to,
                                   expand_dims, parallel_stack, rank, reshape, shape, shape_n,
                                   size, squeeze, stack, unstack)  # noqa: F401
-from minitf.ops.fill_ops import (fill, ones, ones_like, zeros, zeros_like)  # noqa: F401
+from minitf.ops.fill_ops import fill, ones, ones_like, zeros, zeros_like  # noqa: F401
 from minitf.ops.slicing_ops import (concat, concat_offset, mirror_pad_grad, pad, slice, split,
                                     strided_slice, strided_slice_grad)  # noqa: F401
 from minitf.ops.transform_ops import (invert_permutation, matrix_transpose, meshgrid, reverse,

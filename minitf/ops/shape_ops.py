@@ -140,7 +140,6 @@ register("BroadcastTo", _broadcast_to_kernel, _broadcast_to_shape,
          _broadcast_to_grad)
 
 
-
 # -- ExpandDims, Squeeze --------------------------------------------------------------
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
     """Insert a dimension of size 1 at ``axis`` (``dim`` is the TF 1.x alias).

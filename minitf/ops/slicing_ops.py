@@ -779,5 +779,5 @@ register("MirrorPadGrad", _mirror_pad_grad_kernel, lambda op: _pad_static(op, -1
          lambda op, gg: [pad(gg, op._inputs[1], op._attrs["mode"]), None])
 
 
-
+# The operator this module's ops implement: t[...] builds a StridedSlice.
 override_operators({"getitem": lambda x, key: slice_helper(convert_to_tensor(x), key)})
