@@ -4,7 +4,9 @@
 shared `logreg_mnist` workload.  Reports milliseconds per `sess.run([train_op,
 loss])` beside the same step written directly in numpy (forward, backward and
 update), and beside real TensorFlow when its interpreter is available.
-Target: at or below real TF's time per step (compat.v1 takes about 0.6-1.2 ms).
+Targets: at most 0.6x real TF's time per step side by side, and within 1.3x of
+the numpy step (plans fold the gradient's shape arithmetic, so what runs is the
+arithmetic the numpy step does too, plus the session's bookkeeping).
 """
 import sys
 
@@ -13,7 +15,7 @@ import numpy as np
 import _common
 
 STEPS, WARMUP, BATCH, POOL = 300, 20, 128, 8192
-TARGET_MS = 1.2
+TF_RATIO, FLOOR_RATIO = 0.6, 1.3
 
 
 def _data():
@@ -78,17 +80,22 @@ def run(oracle=None):
     """Table rows for this benchmark (``oracle``: also time real TF when available)."""
     oracle = _common.oracle_available() if oracle is None else oracle
     ours = measure("minitf")
+    floor = measure_numpy()
     tf = None
     if oracle:
         got = _common.run_json(_common.ORACLE_PYTHON, __file__, "--engine", "tf")
         tf = got and got["ms_per_step"]
-    target = tf if tf is not None else TARGET_MS
-    ok = ours["ms_per_step"] <= target and np.isfinite(ours["check"])
-    return [_common.row("logreg", "SGD step 784->10, batch 128", "ms/step", ours["ms_per_step"],
-                        measure_numpy(), tf,
-                        "<= real TF" if tf is not None else "<= %g ms" % TARGET_MS, ok),
-            _common.note("logreg", "numpy column = the same step (forward, backward, update) "
-                         "written by hand; final minitf loss %.4f" % ours["check"])]
+    ok_floor = ours["ms_per_step"] <= FLOOR_RATIO * floor and np.isfinite(ours["check"])
+    rows = [_common.row("logreg", "SGD step 784->10, batch 128", "ms/step", ours["ms_per_step"],
+                        floor, tf, "<= %.1fx numpy" % FLOOR_RATIO, ok_floor)]
+    if tf is not None:
+        rows.append(_common.row("logreg", "same step, against real TF", "ms/step",
+                                ours["ms_per_step"], floor, tf, "<= %.1fx real TF" % TF_RATIO,
+                                ours["ms_per_step"] <= TF_RATIO * tf))
+    rows.append(_common.note("logreg", "numpy column = the same step (forward, backward, "
+                             "update) written by hand, the floor; final minitf loss %.4f"
+                             % ours["check"]))
+    return rows
 
 
 if __name__ == "__main__":

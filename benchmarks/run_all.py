@@ -1,6 +1,6 @@
 """Run every benchmark and print one table (what `make bench` runs).
 
-    python benchmarks/run_all.py [--no-tf] [NAME ...]     # NAME: import, run_overhead, matmul
+    python benchmarks/run_all.py [--no-tf] [NAME ...]     # NAME: import, run_overhead, matmul, logreg, graph_view
 
 Real TensorFlow is timed beside minitf when ~/.cache/tf-oracle/bin/python exists
 (or $MINITF_TF_PYTHON); --no-tf (or MINITF_BENCH_NO_TF=1) skips it.  These are
@@ -12,13 +12,14 @@ import sys
 import time
 
 import _common
+import bench_graph_view
 import bench_import
 import bench_logreg
 import bench_matmul
 import bench_run_overhead
 
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
-              "matmul": bench_matmul, "logreg": bench_logreg}
+              "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view}
 
 
 def main(argv):
