@@ -121,7 +121,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         raise TypeError("return_elements must be a list of strings.")
     nodes = _nodes_by_name(graph_def)
     op_defs = {op_def.name: op_def for op_def in getattr(producer_op_list, "op", ())}
-    for node in nodes.values():
+    # Control-flow owners first, so the error names the If/While rather than a LoopVar
+    # inside its body.
+    for node in sorted(nodes.values(), key=lambda n: _translation(n.op).op_type == "LoopVar"):
         _check_importable(node)
     mapped = _normalize_input_map(input_map, nodes)
 

@@ -463,3 +463,113 @@ def test_restore_v2_errors(tmp_path):
             sess.run(restore(["v"], [""], [tf.int32]).outputs)
         with pytest.raises(errors.UnimplementedError, match="Partitioned variables"):
             sess.run(restore(["v"], ["2 0,1"], [tf.float32]).outputs)
+
+
+
+# -- every op type of the op tables survives the round trip -----------------------------
+def _table_cases():
+    import importlib
+    import pathlib
+    cases = []
+    for path in sorted((pathlib.Path(__file__).parent.parent / "ops").glob("test_*.py")):
+        module = importlib.import_module("tests.ops." + path.stem)
+        cases.extend(getattr(module, "CASES", []))
+    return cases
+
+
+# Their bodies are Python-side control-flow contexts that a GraphDef cannot hold.
+_CONTROL_FLOW = {"If", "While", "WhileGrad", "LoopVar"}
+
+
+@pytest.mark.parametrize("case", _table_cases(), ids=repr)
+def test_every_table_case_imports_and_computes_the_same(case):
+    from tensorboard.compat.proto import graph_pb2
+    from minitf.framework.graph_def import graph_to_graph_def
+    with tf.Graph().as_default() as original:
+        out = case.build(*[tf.constant(x) for x in case.inputs])
+        outs = [t for t in (out if isinstance(out, (list, tuple)) else [out])
+                if isinstance(t, tf.Tensor)]
+        expected = tf.Session().run(outs)
+    wire = graph_to_graph_def(original, add_output_types=True).SerializeToString()
+    graph_def = graph_pb2.GraphDef.FromString(wire)
+    types = {op.type for op in original.get_operations()}
+    with tf.Graph().as_default():
+        if types & _CONTROL_FLOW:
+            with pytest.raises(errors.UnimplementedError, match="op: '(If|While|WhileGrad)'"):
+                tf.import_graph_def(graph_def, name="")
+            return
+        got = tf.import_graph_def(graph_def, return_elements=[t.name for t in outs], name="")
+        assert [t.dtype for t in got] == [t.dtype for t in outs]
+        assert [t.shape.as_list() if t.shape.ndims is not None else None for t in got] == \
+            [t.shape.as_list() if t.shape.ndims is not None else None for t in outs]
+        values = tf.Session().run(got)
+    for want, have in zip(expected, values):
+        if "LeakyRelu" in types and np.asarray(want).dtype == np.float64:
+            # alpha is a float attr, and AttrValue.f is float32 (in TF too): the imported
+            # op uses alpha rounded to float32, as TF's own LeakyRelu does.
+            np.testing.assert_allclose(have, want, rtol=1e-7)
+        else:
+            np.testing.assert_array_equal(have, want)
+
+
+def test_training_variable_and_summary_ops_round_trip(tmp_path):
+    """Every optimizer's Apply op, the variable ops, placeholders and every summary op:
+    the imported graph trains and summarizes exactly as the original."""
+    from minitf.ops.shape_ops import reduced_shape
+    rng = np.random.RandomState(1)
+    feed = rng.rand(2, 4, 4, 1).astype(np.float32)
+    optimizers = [tf.train.GradientDescentOptimizer(0.1), tf.train.MomentumOptimizer(0.1, 0.9),
+                  tf.train.AdagradOptimizer(0.1), tf.train.AdamOptimizer(0.1),
+                  tf.train.RMSPropOptimizer(0.1), tf.train.RMSPropOptimizer(0.1, centered=True),
+                  tf.train.AdadeltaOptimizer(1.0),
+                  tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=0.01),
+                  tf.train.ProximalAdagradOptimizer(0.1, l1_regularization_strength=0.01)]
+    images = tf.placeholder(tf.float32, [None, 4, 4, 1], name="images")
+    train_ops = []
+    for i, opt in enumerate(optimizers):
+        w = tf.Variable(tf.ones([4, 1]) * (i + 1), name="w%d" % i)
+        loss = tf.reduce_mean(tf.square(tf.matmul(tf.reshape(images, [-1, 4]), w)))
+        train_ops.append(opt.minimize(loss, name="train%d" % i))
+    counter = tf.Variable(10, name="counter")
+    tf.add_to_collection("extra", tf.assign_sub(counter, 3, name="countdown").op)
+    tf.add_to_collection("extra", tf.is_variable_initialized(counter, ).op)
+    tf.add_to_collection("extra", tf.report_uninitialized_variables().op)
+    tf.add_to_collection("extra", tf.ones_like(images, name="ones").op)
+    tf.add_to_collection("extra", tf.zeros_like(images, name="zeros").op)
+    tf.add_to_collection("extra", reduced_shape(tf.shape(images), [1, 2]).op)
+    tf.summary.scalar("mean", tf.reduce_mean(images))
+    tf.summary.histogram("pixels", images)
+    tf.summary.image("images", images, max_outputs=2)
+    tf.summary.audio("audio", tf.reshape(images, [2, 16]) - 0.5, 8000)
+    tf.summary.text("text", tf.constant("hello"))
+    merged = tf.summary.merge_all()
+    fetches = ["countdown:0", tf.get_collection("extra")[1].outputs[0].name,
+               tf.get_collection("extra")[2].outputs[0].name, "ones:0", "zeros:0",
+               tf.get_collection("extra")[5].outputs[0].name]
+    saver = tf.train.Saver()
+    path = str(tmp_path / "all")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        prefix = saver.save(sess, path)
+        for _ in range(2):
+            sess.run(train_ops, {images: feed})
+        expected_vars = sess.run(tf.global_variables())
+        expected_summary = sess.run(merged, {images: feed})
+        expected_extra = sess.run(fetches, {images: feed})
+    types = {op.type for op in tf.get_default_graph().get_operations()}
+    tf.reset_default_graph()
+    saver = tf.train.import_meta_graph(prefix + ".meta")
+    imported = {op.type for op in tf.get_default_graph().get_operations()}
+    assert imported == types
+    with tf.Session() as sess:
+        saver.restore(sess, prefix)
+        for _ in range(2):
+            sess.run(["train%d" % i for i in range(len(optimizers))], {"images:0": feed})
+        got_vars = sess.run(tf.global_variables())
+        got_summary = sess.run(tf.summary.merge_all(), {"images:0": feed})
+        got_extra = sess.run(fetches, {"images:0": feed})
+    for want, have in zip(expected_vars, got_vars):
+        np.testing.assert_array_equal(have, want)
+    assert got_summary == expected_summary
+    for want, have in zip(expected_extra, got_extra):
+        np.testing.assert_array_equal(have, want)
