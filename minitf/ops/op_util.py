@@ -28,11 +28,17 @@ def unary(op_type, x, name=None, attrs=None, dtype=None):
         return make_op(op_type, [x], [dtype or x.dtype], scope, attrs)._outputs[0]
 
 
-def binary(op_type, x, y, name=None, out_dtype=None, attrs=None):
-    """Build a two-input op whose operands must share a dtype, as TF requires."""
+def binary(op_type, x, y, name=None, out_dtype=None, attrs=None, allowed=None):
+    """Build a two-input op whose operands must share a dtype (one of ``allowed``).
+
+    Python operands become constants inside the op's name scope (``Less/y``), as TF's
+    op builder converts them.
+    """
     with op_scope(name, op_type, [x, y]) as scope:
         x, y = convert_pair(x, y)
         check_same_dtype(op_type, x, y)
+        if allowed is not None:
+            check_dtype(op_type, x, allowed)
         return make_op(op_type, [x, y], [out_dtype or x.dtype], scope, attrs)._outputs[0]
 
 
@@ -62,10 +68,7 @@ def typed_unary(op_type, x, name, allowed):
 
 
 def typed_binary(op_type, x, y, name, allowed, out_dtype=None):
-    x, y = convert_pair(x, y)
-    check_same_dtype(op_type, x, y)
-    check_dtype(op_type, x, allowed)
-    return binary(op_type, x, y, name, out_dtype=out_dtype)
+    return binary(op_type, x, y, name, out_dtype=out_dtype, allowed=allowed)
 
 
 # -- shape functions shared by many ops ---------------------------------------

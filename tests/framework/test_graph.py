@@ -43,6 +43,15 @@ def test_operator_ops_get_tf1_lowercase_names():
     assert tf.add(x, 1.0, name="plus").op.inputs[1].op.name == "plus/y"
 
 
+def test_python_operands_of_typed_ops_are_named_inside_the_op():
+    # TF converts an op's Python operands inside its name scope, so a learner's own
+    # later op named "y" keeps its name.
+    x = tf.placeholder(tf.float32, name="x")
+    assert (x < -1.0).op.inputs[1].op.name == "Less/y"
+    assert tf.maximum(x, 0.0).op.inputs[1].op.name == "Maximum/y"
+    assert tf.identity(x, name="y").op.name == "y"
+
+
 def test_default_graph_stack_and_reset():
     g = tf.Graph()
     with g.as_default():
