@@ -66,7 +66,7 @@ class Plan:
     """A compiled run: what to feed, which steps compute the fetches, how to fetch."""
 
     __slots__ = ("steps", "ops", "feeds", "fed", "fetches", "mapper", "single", "fold",
-                 "_variants")
+                 "_variants", "_unfolded")
 
     def __init__(self, steps, feeds, fetches, mapper, single, fold):
         self.steps = steps      # every needed Step, before folding
@@ -77,17 +77,17 @@ class Plan:
         self.mapper = mapper
         self.single = single    # the fetch was one bare Tensor/Operation
         self.fold = fold
-        self._variants = collections.OrderedDict()
+        self._variants = {}  # fed shapes -> Variant
+        self._unfolded = Variant(self, {}, steps)
 
     def variant(self, fed_values):
         """The variant for these fed values' shapes, folding a new one when needed."""
         key = tuple(v.shape for v in fed_values)
         found = self._variants.get(key)
         if found is None:
-            if self.fold and len(self._variants) < _MAX_VARIANTS:
-                found = self._variants[key] = _fold(self, fed_values)
-            else:
-                found = Variant(self, {}, self.steps)
+            if not self.fold or len(self._variants) >= _MAX_VARIANTS:
+                return self._unfolded
+            found = self._variants[key] = _fold(self, fed_values)
         return found
 
 
