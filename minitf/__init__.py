@@ -21,6 +21,7 @@ from minitf.framework.config import (ConfigProto, GPUOptions, GraphOptions,  # n
 from minitf.framework.graph import get_default_session
 from minitf.framework.session import InteractiveSession, Session
 from minitf.framework.tensor_shape import Dimension, TensorShape
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: F401
 from minitf.ops.array_ops import *  # noqa: F401,F403
 from minitf.ops.control_flow_ops import *  # noqa: F401,F403
 from minitf.ops.functional_ops import *  # noqa: F401,F403
@@ -30,6 +31,7 @@ from minitf.ops.random_ops import *  # noqa: F401,F403
 from minitf.ops.init_ops import *  # noqa: F401,F403
 from minitf.ops.variable_scope import *  # noqa: F401,F403
 from minitf.ops.clip_ops import *  # noqa: F401,F403
+from minitf.ops.scatter_ops import *  # noqa: F401,F403
 from minitf.ops.importer import import_graph_def  # noqa: F401
 from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402

@@ -8,6 +8,7 @@ import numpy as np
 
 from minitf.framework import errors
 from minitf.framework.graph import Tensor
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 
 
 class FetchMapper:
@@ -29,6 +30,10 @@ class FetchMapper:
             return ("namedtuple", type(f), [self._flatten(v) for v in f])
         if isinstance(f, (list, tuple)):
             return ("seq", type(f), [self._flatten(v) for v in f])
+        if isinstance(f, IndexedSlices):
+            parts = [f.values, f.indices, f.dense_shape]
+            return ("namedtuple", IndexedSlicesValue,
+                    [("none", None, None) if t is None else self._flatten(t) for t in parts])
         try:
             elem = self._graph.as_graph_element(f)
         except (TypeError, ValueError, KeyError) as e:
@@ -53,6 +58,8 @@ def _rebuild(node, values):
     kind, typ, payload = node
     if kind == "leaf":
         return None if payload is None else values[payload]
+    if kind == "none":
+        return None
     if kind == "dict":
         return typ((k, _rebuild(v, values)) for k, v in payload)
     if kind == "namedtuple":

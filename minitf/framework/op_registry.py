@@ -53,13 +53,16 @@ class OpDef:
         num_args: the name of the attr that says how many leading inputs the
             kernel takes as arguments (the rest are captures the bodies read from
             the run's values); None passes every input.
+        sparse_grad: the gradient rule takes an ``IndexedSlices`` output gradient
+            as it is (Identity passes it on); other rules get it densified.
     """
 
     __slots__ = ("type", "kernel", "shape_fn", "grad", "ref_inputs", "stateful", "reread",
-                 "forwards", "contexts", "num_args", "shape_only")
+                 "forwards", "contexts", "num_args", "shape_only", "sparse_grad")
 
     def __init__(self, op_type, kernel, shape_fn, grad, ref_inputs, stateful, reread=False,
-                 forwards=False, contexts=None, num_args=None, shape_only=False):
+                 forwards=False, contexts=None, num_args=None, shape_only=False,
+                 sparse_grad=False):
         self.type = op_type
         self.kernel = kernel
         self.shape_fn = shape_fn
@@ -71,6 +74,7 @@ class OpDef:
         self.contexts = contexts
         self.num_args = num_args
         self.shape_only = shape_only
+        self.sparse_grad = sparse_grad
 
     def owned_contexts(self, op):
         """The control-flow bodies ``op`` runs (empty for ordinary ops)."""
@@ -86,7 +90,7 @@ _REGISTRY = {}
 
 
 def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread=False,
-             forwards=False, contexts=None, num_args=None, shape_only=False):
+             forwards=False, contexts=None, num_args=None, shape_only=False, sparse_grad=False):
     """Register op type ``op_type``; ``grad`` is a function or ``NO_GRADIENT``."""
     if op_type in _REGISTRY:
         raise KeyError("Op type '%s' is registered twice." % op_type)
@@ -95,7 +99,7 @@ def register(op_type, kernel, shape, grad, ref_inputs=(), stateful=False, reread
     if not isinstance(ref_inputs, _AllInputs):
         ref_inputs = tuple(ref_inputs)
     _REGISTRY[op_type] = OpDef(op_type, kernel, shape, grad, ref_inputs, stateful, reread,
-                               forwards, contexts, num_args, shape_only)
+                               forwards, contexts, num_args, shape_only, sparse_grad)
 
 
 def get(op_type):

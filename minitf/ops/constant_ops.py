@@ -167,7 +167,8 @@ def identity(input, name=None):  # noqa: A002
     return unary("Identity", input, name)
 
 
-register("Identity", lambda ctx, x: x, same_shape, lambda op, g: [g], forwards=True)
+register("Identity", lambda ctx, x: x, same_shape, lambda op, g: [g], forwards=True,
+         sparse_grad=True)
 
 
 def stop_gradient(input, name=None):  # noqa: A002

@@ -14,6 +14,7 @@ import numpy as np
 from minitf.framework import dtypes, errors
 from minitf.framework.control_flow_context import ControlFlowContext
 from minitf.framework.graph import Operation, convert_to_tensor, get_default_graph
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from minitf.ops import array_ops, math_ops
@@ -21,6 +22,11 @@ from minitf.ops.gradients_impl import gradients
 from minitf.ops.op_util import make_op
 
 __all__ = ["Assert", "Print", "case", "cond", "group", "no_op", "tuple", "while_loop"]
+
+
+def _dense(grads):
+    """A branch or loop body's gradients as plain tensors (bodies yield Tensors)."""
+    return [convert_to_tensor(g) if isinstance(g, IndexedSlices) else g for g in grads]
 
 
 # -- NoOp, group, tuple ------------------------------------------------------------------
@@ -191,7 +197,7 @@ def _if_grad(op, *grads):
         def fn(pairs=pairs):
             if not pairs:
                 return [array_ops.zeros_like(c) for c in float_caps]
-            gs = gradients([o for o, _ in pairs], float_caps, [g for _, g in pairs])
+            gs = _dense(gradients([o for o, _ in pairs], float_caps, [g for _, g in pairs]))
             for i, g in enumerate(gs):
                 connected[i] = connected[i] or g is not None
             return [g if g is not None else array_ops.zeros_like(c)
@@ -415,8 +421,8 @@ def _while_grad(op, *grads):
                 for o, s in zip(outs, a["shape_invariants"])]
         grad_ctx.inputs = g_in
         pairs = [(o, g) for o, g in zip(outs, g_in) if o.dtype.is_floating]
-        step = gradients([o for o, _ in pairs], wrt, [g for _, g in pairs]) if pairs else \
-            [None] * len(wrt)
+        step = _dense(gradients([o for o, _ in pairs], wrt, [g for _, g in pairs])) if pairs \
+            else [None] * len(wrt)
         step = [s if s is not None else array_ops.zeros_like(w) for s, w in zip(step, wrt)]
     float_grads = [g if g is not None else array_ops.zeros_like(t)
                    for g, t in zip(grads, op._outputs)]

@@ -1,6 +1,6 @@
 """foldl, foldr, scan and map_fn: Python functions applied along axis 0.
 
-Each is a ``while_loop`` whose body reads element ``i`` with ``gather`` and, for
+Each is a ``while_loop`` whose body reads element ``i`` with ``elems[i]`` and, for
 ``scan`` and ``map_fn``, appends the step's result to an accumulator, so the
 values and gradients come from the loop machinery with no rules of their own.
 """
@@ -35,7 +35,7 @@ def _length(elems):
 
 
 def _element(elems, i, is_seq, template):
-    return _pack([array_ops.gather(e, i) for e in elems], is_seq, template)
+    return _pack([e[i] for e in elems], is_seq, template)
 
 
 def _fold(fn, elems, initializer, reverse, name):

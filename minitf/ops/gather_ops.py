@@ -4,19 +4,22 @@ Each op is one block: public wrapper, registration, shape function, gradient.
 Gradient rules use only public ops, so higher-order gradients work.
 """
 import builtins
+import warnings
 
 import numpy as np
 
 from minitf.framework import dtypes
-from minitf.framework.graph import convert_to_tensor
+from minitf.framework.graph import convert_to_tensor, register_tensor_conversion_function
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.op_registry import register
 from minitf.framework.tensor_shape import TensorShape, unknown_shape
 from minitf.ops import cwise_ops
 from minitf.ops.cwise_ops import add, cast, greater_equal, maximum, subtract
 from minitf.ops.fill_ops import ones
+from minitf.kernels import scatter as scatter_kernels
 from minitf.ops.op_util import (const_ints, const_scalar_int, dims_text, index_tensor, invalid,
                                 make_op, op_scope, shape_from_tensor, static_dims, wrap_axis)
-from minitf.ops.shape_ops import rank, reshape, shape, stack
+from minitf.ops.shape_ops import rank, reshape, shape, size, stack
 from minitf.ops.slicing_ops import concat
 from minitf.ops.transform_ops import transpose
 
@@ -26,8 +29,10 @@ def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims
     """Gather slices of ``params`` along ``axis`` at ``indices``.
 
     The output shape is ``params.shape[:axis] + indices.shape + params.shape[axis+1:]``.
-    An index outside ``[0, params.shape[axis])`` is an error. The gradient with
-    respect to ``params`` is dense; repeated indices add up.
+    An index outside ``[0, params.shape[axis])`` is an error. Along axis 0 the
+    gradient with respect to ``params`` is an ``IndexedSlices`` holding just the
+    gathered rows (repeated indices add up when it is applied); along other axes
+    it is dense.
 
     Example:
         >>> tf.gather([10, 20, 30], [2, 0, 2])                 # [30, 10, 30]
@@ -87,8 +92,7 @@ def _gather_grad(op, g):
     elif a < 0:
         a = a + len(pd) if pd is not None else add(rank(params), a)
     if isinstance(a, int) and a == 0:
-        n = shape(params, out_type=indices.dtype)[0]
-        return [unsorted_segment_sum(g, indices, n), None, None]
+        return [_gathered_rows(g, params, indices), None, None]
     if isinstance(a, int) and pd is not None and idims is not None:
         ni, out_rank = len(idims), len(pd) + len(idims) - 1
         rng = builtins.range
@@ -105,7 +109,48 @@ def _gather_grad(op, g):
     return [transpose(summed, perm2), None, None]
 
 
+def _gathered_rows(g, params, indices):
+    """The gradient of a gather along axis 0: ``g``'s rows at the flattened indices."""
+    pd, idims = static_dims(params), static_dims(indices)
+    dense_shape = shape(params, out_type=dtypes.int32)
+    if idims is not None and len(idims) == 1:
+        return IndexedSlices(g, indices, dense_shape)
+    if idims is not None and None not in idims and pd is not None and None not in pd[1:]:
+        n = int(np.prod(idims, dtype=np.int64))
+        return IndexedSlices(reshape(g, [n] + pd[1:]), reshape(indices, [n]), dense_shape)
+    n = stack([size(indices)])
+    values = reshape(g, concat([n, dense_shape[1:]], 0))
+    return IndexedSlices(values, reshape(indices, n), dense_shape)
+
+
 register("GatherV2", _gather_kernel, _gather_shape, _gather_grad)
+
+
+# -- densifying IndexedSlices ---------------------------------------------------------------
+_LARGE_SPARSE_NUM_ELEMENTS = 100_000_000  # TF warns above this many dense elements
+
+
+def _indexed_slices_to_tensor(value, dtype=None, name=None):
+    """The dense tensor an IndexedSlices stands for (rows that repeat add up)."""
+    if dtype is not None and dtype is not value.dtype:
+        raise ValueError("Tensor conversion requested dtype %s for IndexedSlices with dtype "
+                         "%s: %r" % (dtype.name, value.dtype.name, value))
+    if value.dense_shape is None:
+        raise ValueError("Tensor conversion requested for IndexedSlices without dense_shape: "
+                         "%s" % value.name)
+    dims = const_ints(value.dense_shape)
+    if dims is None:
+        warnings.warn("Converting sparse IndexedSlices to a dense Tensor of unknown shape. "
+                      "This may consume a large amount of memory.", stacklevel=3)
+    elif np.prod(dims, dtype=np.int64) >= _LARGE_SPARSE_NUM_ELEMENTS:
+        warnings.warn("Converting sparse IndexedSlices to a dense Tensor with %d elements. "
+                      "This may consume a large amount of memory."
+                      % np.prod(dims, dtype=np.int64), stacklevel=3)
+    rows = dims[0] if dims is not None else value.dense_shape[0]
+    return unsorted_segment_sum(value.values, value.indices, rows, name=name)
+
+
+register_tensor_conversion_function(IndexedSlices, _indexed_slices_to_tensor, priority=1)
 
 
 # -- UnsortedSegmentSum, SegmentSum -------------------------------------------------------
@@ -139,7 +184,14 @@ def _unsorted_segment_sum_kernel(ctx, data, ids, num):
                    % (_first_bad(bad), int(ids[tuple(np.argwhere(bad)[0])]), num))
     out = np.zeros((num,) + np.shape(data)[ids.ndim:], dtype=data.dtype)
     valid = ids >= 0
-    np.add.at(out, ids[valid], data[valid])
+    if out.dtype in (np.float32, np.float64) and ids.size:
+        rows = out.reshape(num, -1)
+        ids = ids.reshape(-1) if valid.all() else ids[valid]
+        data = np.ascontiguousarray(data[valid] if not valid.all() else data)
+        scatter_kernels.scatter_rows(rows, ids.astype(np.int64, copy=False),
+                                     data.reshape(ids.size, rows.shape[1]), scatter_kernels.ADD)
+    else:
+        np.add.at(out, ids[valid], data[valid])
     return out
 
 

@@ -5,9 +5,15 @@ type's gradient rule (which builds new graph ops), sums the gradients that
 reach a tensor along several paths, and reduces a gradient computed for a
 broadcast result back to its input's shape.  That reduction happens here,
 once, so no rule has to repeat it.
+
+A gradient may be an ``IndexedSlices`` (gather's, for one): it passes through
+rules that declare ``sparse_grad`` (Identity, so it reaches a variable behind
+its read), several of them add up by concatenation, and any other rule gets
+it densified.
 """
-from minitf.framework import op_registry
+from minitf.framework import dtypes, op_registry
 from minitf.framework.graph import Tensor, convert_to_tensor
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops import array_ops, math_ops
 
 
@@ -76,6 +82,8 @@ def _call_grad(op, out_grads, array_ops):
         return [None] * len(op._inputs)
     full = [g if g is not None or not t.dtype.is_floating else array_ops.zeros_like(t)
             for t, g in zip(op._outputs, out_grads)]
+    if not opdef.sparse_grad:
+        full = [convert_to_tensor(g) if isinstance(g, IndexedSlices) else g for g in full]
     with op.graph.name_scope(op.name + "_grad"):
         result = opdef.grad(op, *full)
     if not isinstance(result, (list, tuple)):
@@ -83,12 +91,15 @@ def _call_grad(op, out_grads, array_ops):
     if len(result) != len(op._inputs):
         raise ValueError("Gradient rule for %s returned %d gradients for %d inputs."
                          % (op.type, len(result), len(op._inputs)))
-    return [None if g is None or not t.dtype.is_floating else convert_to_tensor(g)
+    return [None if g is None or not t.dtype.is_floating
+            else g if isinstance(g, IndexedSlices) else convert_to_tensor(g)
             for t, g in zip(op._inputs, result)]
 
 
 def _match_shape(g, t, math_ops):
     """Sum a gradient computed for a broadcast result down to ``t``'s shape."""
+    if isinstance(g, IndexedSlices):
+        return g  # made for t's shape by construction
     gs, ts = g.shape, t.shape
     if gs.is_fully_defined() and ts.is_fully_defined() and gs == ts:
         return g
@@ -100,7 +111,22 @@ def _aggregate(gs, math_ops):
         return None
     if len(gs) == 1:
         return gs[0]
-    return math_ops.add_n(gs)
+    if not any(isinstance(g, IndexedSlices) for g in gs):
+        return math_ops.add_n(gs)
+    # As TF: when any gradient is sparse, the sum is sparse too; dense ones join as
+    # slices of every row, and repeated rows add up where the sum is used.
+    slices = [g if isinstance(g, IndexedSlices) else _as_slices(g) for g in gs]
+    dense_shape = next(s.dense_shape for s in slices if s.dense_shape is not None)
+    index_dtype = slices[0].indices.dtype
+    indices = [s.indices if s.indices.dtype is index_dtype else math_ops.cast(s.indices, index_dtype)
+               for s in slices]
+    return IndexedSlices(array_ops.concat([s.values for s in slices], 0),
+                         array_ops.concat(indices, 0), dense_shape)
+
+
+def _as_slices(g):
+    rows = array_ops.shape(g, out_type=dtypes.int32)
+    return IndexedSlices(g, math_ops.range(rows[0]), rows)
 
 
 def _ops_between(xs, ys, stops):

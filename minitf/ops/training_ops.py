@@ -11,6 +11,11 @@ variable's dtype; the gradient has the variable's shape.  The formulas are those
 of TensorFlow's training kernels, written out in each wrapper's docstring.  The
 ops have effects and no gradient.
 
+The ``SparseApply*`` ops take the gradient as rows (``grad``) and the rows of
+``var`` they belong to (``indices``), and update just those rows, in place
+(see scatter_ops for why that is safe).  A repeated index is applied once per
+occurrence, so optimizers sum repeats first.
+
 Optimizers (``tf.train.AdamOptimizer`` ...) build these ops; call the wrappers
 directly only to write an optimizer of your own.
 """
@@ -20,7 +25,9 @@ from minitf.framework import errors
 from minitf.framework.graph import Tensor, convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
-from minitf.ops.op_util import FLOATS, check_dtype, make_op, op_scope
+from minitf.kernels import scatter as kernels
+from minitf.ops.op_util import FLOATS, check_dtype, index_tensor, make_op, op_scope
+from minitf.ops.scatter_ops import check_indices, seal, writable_rows
 
 __all__ = []  # the wrappers are reached as minitf.ops.training_ops.apply_*
 
@@ -48,7 +55,10 @@ def _apply_op(op_type, refs, values, name, attrs):
             _check_type(op_type, arg, t, dtype)
             inputs.append(t)
         for arg, x in values:
-            if isinstance(x, Tensor) or hasattr(x, "_as_graph_element"):
+            if arg == "indices":
+                t = index_tensor(x, "indices")
+                attrs = dict(attrs, Tindices=t.dtype)
+            elif isinstance(x, Tensor) or hasattr(x, "_as_graph_element"):
                 t = convert_to_tensor(x)
                 _check_type(op_type, arg, t, dtype)
             else:
@@ -518,3 +528,138 @@ def _proximal_adagrad_kernel(ctx, lr, l1, l2, grad):
 register("ApplyProximalAdagrad", _proximal_adagrad_kernel,
          _apply_shape(2, ("lr", "l1", "l2"), None), NO_GRADIENT, ref_inputs=(0, 1),
          stateful=True)
+
+
+# -- SparseApplyMomentum, SparseApplyAdagrad, SparseApplyRMSProp, SparseApplyCenteredRMSProp
+def sparse_apply_momentum(var, accum, lr, grad, indices, momentum, use_locking=False,
+                          use_nesterov=False, name=None):
+    """``apply_momentum`` on the rows ``indices`` of ``var`` and ``accum`` only.
+
+    ``grad`` holds one row per index: shape ``[len(indices)] + var.shape[1:]``.
+    """
+    return _apply_op("SparseApplyMomentum", [("var", var), ("accum", accum)],
+                     [("lr", lr), ("grad", grad), ("indices", indices), ("momentum", momentum)],
+                     name, {"use_locking": bool(use_locking), "use_nesterov": bool(use_nesterov)})
+
+
+def sparse_apply_adagrad(var, accum, lr, grad, indices, use_locking=False, update_slots=True,
+                         name=None):
+    """``apply_adagrad`` on the rows ``indices`` of ``var`` and ``accum`` only."""
+    return _apply_op("SparseApplyAdagrad", [("var", var), ("accum", accum)],
+                     [("lr", lr), ("grad", grad), ("indices", indices)], name,
+                     {"use_locking": bool(use_locking), "update_slots": bool(update_slots)})
+
+
+def sparse_apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, indices,
+                          use_locking=False, name=None):
+    """``apply_rms_prop`` on the rows ``indices`` of ``var``, ``ms`` and ``mom`` only."""
+    return _apply_op("SparseApplyRMSProp", [("var", var), ("ms", ms), ("mom", mom)],
+                     [("lr", lr), ("rho", rho), ("momentum", momentum), ("epsilon", epsilon),
+                      ("grad", grad), ("indices", indices)], name,
+                     {"use_locking": bool(use_locking)})
+
+
+def sparse_apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, indices,
+                                   use_locking=False, name=None):
+    """``apply_centered_rms_prop`` on the rows ``indices`` only."""
+    return _apply_op("SparseApplyCenteredRMSProp",
+                     [("var", var), ("mg", mg), ("ms", ms), ("mom", mom)],
+                     [("lr", lr), ("rho", rho), ("momentum", momentum), ("epsilon", epsilon),
+                      ("grad", grad), ("indices", indices)], name,
+                     {"use_locking": bool(use_locking)})
+
+
+def _sparse_step(n_refs, scalar_names, grad_at, step):
+    """A SparseApply kernel: checks, then ``step(ctx, rows_of_each_ref, grad, idx, *scalars)``.
+
+    The value inputs are scalars with ``grad`` and ``indices`` at ``grad_at``
+    (last, but for Momentum, whose ``momentum`` follows them as in TF).
+    """
+    def kernel(ctx, *args):
+        grad, indices = args[grad_at], args[grad_at + 1]
+        scalars = args[:grad_at] + args[grad_at + 2:]
+        _scalars(ctx, scalar_names, scalars)
+        held = [writable_rows(ctx, i) for i in range(n_refs)]
+        try:
+            var = held[0][0]
+            for (value, _), arg in zip(held[1:], ("accum", "ms", "mom", "mg")):
+                _same(ctx, var, arg, value)
+            if np.ndim(indices) != 1:
+                raise errors.InvalidArgumentError(None, ctx.op, "indices must be one-dimensional")
+            if np.shape(grad) != (np.size(indices),) + var.shape[1:]:
+                raise errors.InvalidArgumentError(
+                    None, ctx.op, "grad must be the same size as indices in the first "
+                    "dimension and match var beyond it: grad %s, indices %s, var %s"
+                    % (list(np.shape(grad)), list(np.shape(indices)), list(var.shape)))
+            idx = check_indices(ctx, indices, var.shape[0],
+                                "Index %(index)d at offset %(offset)d in indices is out of range")
+            rows = [r for _, r in held]
+            if var.dtype in kernels.JIT_DTYPES:
+                step(ctx, rows, grad.reshape(idx.size, -1), idx, *scalars)
+            else:  # float16: step in float32, then store back
+                wide = [r.astype(np.float32) for r in rows]
+                step(ctx, wide, grad.reshape(idx.size, -1).astype(np.float32), idx,
+                     *[np.float32(x) for x in scalars])
+                for r, w in zip(rows, wide):
+                    r[...] = w
+        finally:
+            for value, _ in held:
+                seal(value)
+        return var
+    return kernel
+
+
+def _momentum_rows(ctx, rows, grad, idx, lr, momentum):
+    var, accum = rows
+    kernels.momentum_rows(var, accum, lr, grad, idx, momentum, ctx.attrs["use_nesterov"])
+
+
+def _adagrad_rows(ctx, rows, grad, idx, lr):
+    var, accum = rows
+    kernels.adagrad_rows(var, accum, lr, grad, idx, ctx.attrs["update_slots"])
+
+
+def _rms_rows(ctx, rows, grad, idx, lr, rho, momentum, epsilon):
+    var, ms, mom = rows
+    kernels.rms_prop_rows(var, ms, ms, mom, lr, rho, momentum, epsilon, grad, idx, False)
+
+
+def _centered_rms_rows(ctx, rows, grad, idx, lr, rho, momentum, epsilon):
+    var, mg, ms, mom = rows
+    kernels.rms_prop_rows(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, idx, True)
+
+
+def _sparse_shape(n_refs, grad_at):
+    """Refs share var's shape; ``grad`` is ``[len(indices)] + var.shape[1:]``."""
+    def shape_fn(op):
+        ins = op._inputs
+        shape = ins[0].shape
+        for t in ins[1:n_refs]:
+            shape = _merge(shape, t.shape)
+        values = ins[n_refs:]
+        grad, indices = values[grad_at], values[grad_at + 1]
+        for t in values[:grad_at] + values[grad_at + 2:]:
+            if t.shape.ndims not in (None, 0):
+                raise ValueError("Shape must be rank 0 but is rank %d for '%s' (op: '%s')"
+                                 % (t.shape.ndims, op.name, op.type))
+        if indices.shape.ndims not in (None, 1):
+            raise ValueError("Shape must be rank 1 but is rank %d for 'indices' of '%s'"
+                             % (indices.shape.ndims, op.name))
+        if grad.shape.ndims is not None and shape.ndims is not None:
+            want = TensorShape([indices.shape.as_list()[0] if indices.shape.ndims else None]
+                               + shape.as_list()[1:])
+            if not grad.shape.is_compatible_with(want):
+                raise ValueError("Shapes %s and %s are incompatible: grad must be "
+                                 "[len(indices)] + var.shape[1:]" % (grad.shape, want))
+        return [shape]
+    return shape_fn
+
+
+for _type, _refs, _names, _grad_at, _step in (
+        ("SparseApplyMomentum", 2, ("lr", "momentum"), 1, _momentum_rows),
+        ("SparseApplyAdagrad", 2, ("lr",), 1, _adagrad_rows),
+        ("SparseApplyRMSProp", 3, _RMS_SCALARS, 4, _rms_rows),
+        ("SparseApplyCenteredRMSProp", 4, _RMS_SCALARS, 4, _centered_rms_rows)):
+    register(_type, _sparse_step(_refs, _names, _grad_at, _step),
+             _sparse_shape(_refs, _grad_at), NO_GRADIENT, ref_inputs=tuple(range(_refs)),
+             stateful=True)

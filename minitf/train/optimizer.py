@@ -10,11 +10,17 @@ the updates ran.
 
 A subclass overrides ``_create_slots(var_list)``, ``_prepare()``,
 ``_apply_dense(grad, var)`` and optionally ``_finish(update_ops, name_scope)``.
+
+A gradient that is an ``IndexedSlices`` (an embedding lookup's) goes to
+``_apply_sparse_duplicate_indices``, which sums the rows of repeated indices
+and calls ``_apply_sparse(grad, var)``: a subclass that overrides it updates
+only those rows; the default densifies the gradient and takes the dense step.
 """
 from minitf.framework import dtypes
 from minitf.framework.graph import (GraphKeys, Tensor, convert_to_tensor, get_default_graph)
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.gradients_impl import gradients
-from minitf.ops import array_ops, control_flow_ops, variable_scope, variables
+from minitf.ops import array_ops, control_flow_ops, gather_ops, variable_scope, variables
 
 __all__ = ["Optimizer"]
 
@@ -144,7 +150,7 @@ class Optimizer:
             raise ValueError("No variables provided.")
         converted = []
         for g, v in grads_and_vars:
-            if g is not None:
+            if g is not None and not isinstance(g, IndexedSlices):
                 try:
                     g = convert_to_tensor(g)
                 except (TypeError, ValueError):
@@ -191,7 +197,10 @@ class Optimizer:
 
     def _update_op(self, grad, var):
         """The update of one variable, then its constraint if it has one."""
-        update = self._apply_dense(grad, var)
+        if isinstance(grad, IndexedSlices):
+            update = self._apply_sparse_duplicate_indices(grad, var)
+        else:
+            update = self._apply_dense(grad, var)
         if getattr(var, "constraint", None) is not None:
             with var.graph.control_dependencies([update]):
                 return var.assign(var.constraint(var)).op
@@ -272,6 +281,17 @@ class Optimizer:
 
     def _apply_dense(self, grad, var):
         raise NotImplementedError()
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """Sum the rows of repeated indices, then ``_apply_sparse``."""
+        unique, positions = array_ops.unique(grad.indices)
+        summed = gather_ops.unsorted_segment_sum(grad.values, positions,
+                                                 array_ops.shape(unique)[0])
+        return self._apply_sparse(IndexedSlices(summed, unique, grad.dense_shape), var)
+
+    def _apply_sparse(self, grad, var):
+        """Update ``var`` by the rows of ``grad`` (unique indices); default: a dense step."""
+        return self._apply_dense(convert_to_tensor(grad), var)
 
     def _finish(self, update_ops, name_scope):
         """One op that runs ``update_ops`` (named ``name_scope``)."""

@@ -8,7 +8,8 @@ Python numbers, Tensors (a decaying learning rate, a placeholder) or callables
 returning either; they are cast to each variable's dtype.
 """
 from minitf.framework.graph import convert_to_tensor, get_default_graph
-from minitf.ops import control_flow_ops, init_ops, math_ops, training_ops
+from minitf.ops import (control_flow_ops, init_ops, math_ops, scatter_ops, training_ops,
+                        variables)
 from minitf.train.optimizer import Optimizer
 
 __all__ = ["AdadeltaOptimizer", "AdagradOptimizer", "AdamOptimizer",
@@ -49,6 +50,12 @@ class GradientDescentOptimizer(Optimizer):
             var, _cast(self._learning_rate_tensor, var), grad,
             use_locking=self._use_locking).op
 
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        # scatter_sub applies repeated rows one after another, which sums them.
+        step = grad.values * _cast(self._learning_rate_tensor, var)
+        return scatter_ops.scatter_sub(var, grad.indices, step,
+                                       use_locking=self._use_locking).op
+
 
 class MomentumOptimizer(Optimizer):
     """Gradient descent with momentum (slot ``"momentum"``, variable ``<var>/Momentum``).
@@ -80,6 +87,12 @@ class MomentumOptimizer(Optimizer):
             var, self.get_slot(var, "momentum"), _cast(self._learning_rate_tensor, var), grad,
             _cast(self._momentum_tensor, var), use_locking=self._use_locking,
             use_nesterov=self._use_nesterov).op
+
+    def _apply_sparse(self, grad, var):
+        return training_ops.sparse_apply_momentum(
+            var, self.get_slot(var, "momentum"), _cast(self._learning_rate_tensor, var),
+            grad.values, grad.indices, _cast(self._momentum_tensor, var),
+            use_locking=self._use_locking, use_nesterov=self._use_nesterov).op
 
 
 class _AccumulatorOptimizer(Optimizer):
@@ -123,6 +136,11 @@ class AdagradOptimizer(_AccumulatorOptimizer):
         return training_ops.apply_adagrad(
             var, self.get_slot(var, "accumulator"), _cast(self._learning_rate_tensor, var),
             grad, use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        return training_ops.sparse_apply_adagrad(
+            var, self.get_slot(var, "accumulator"), _cast(self._learning_rate_tensor, var),
+            grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 class AdamOptimizer(Optimizer):
@@ -179,6 +197,27 @@ class AdamOptimizer(Optimizer):
             _cast(beta2_power, var), _cast(self._lr_t, var), _cast(self._beta1_t, var),
             _cast(self._beta2_t, var), _cast(self._epsilon_t, var), grad,
             use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        # TF 1.x's non-lazy sparse Adam: both moments decay everywhere, the
+        # gradient's rows are added where it has them, and every row of var moves.
+        beta1_power, beta2_power = (_cast(b, var) for b in self._get_beta_accumulators())
+        lr, beta1, beta2, eps = (_cast(t, var) for t in (self._lr_t, self._beta1_t,
+                                                         self._beta2_t, self._epsilon_t))
+        lr = lr * math_ops.sqrt(1 - beta2_power) / (1 - beta1_power)
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m_t = variables.assign(m, m * beta1, use_locking=self._use_locking)
+        with get_default_graph().control_dependencies([m_t]):
+            m_t = scatter_ops.scatter_add(m, grad.indices, grad.values * (1 - beta1),
+                                          use_locking=self._use_locking)
+        v_t = variables.assign(v, v * beta2, use_locking=self._use_locking)
+        with get_default_graph().control_dependencies([v_t]):
+            v_t = scatter_ops.scatter_add(v, grad.indices,
+                                          grad.values * grad.values * (1 - beta2),
+                                          use_locking=self._use_locking)
+        step = variables.assign_sub(var, lr * m_t / (math_ops.sqrt(v_t) + eps),
+                                    use_locking=self._use_locking)
+        return control_flow_ops.group(step, m_t, v_t)
 
     def _finish(self, update_ops, name_scope):
         graph = get_default_graph()
@@ -239,6 +278,17 @@ class RMSPropOptimizer(Optimizer):
                 use_locking=self._use_locking).op
         return training_ops.apply_rms_prop(var, rms, mom, *hyper, grad,
                                            use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        hyper = [_cast(t, var) for t in (self._learning_rate_tensor, self._decay_tensor,
+                                         self._momentum_tensor, self._epsilon_tensor)]
+        if self._centered:
+            return training_ops.sparse_apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), rms, mom, *hyper, grad.values, grad.indices,
+                use_locking=self._use_locking).op
+        return training_ops.sparse_apply_rms_prop(var, rms, mom, *hyper, grad.values,
+                                                  grad.indices, use_locking=self._use_locking).op
 
 
 class AdadeltaOptimizer(Optimizer):

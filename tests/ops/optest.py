@@ -132,7 +132,7 @@ def check_gradient(case, eps=1e-6, seed=0, coverage=None):
         phs = [tf.placeholder(tf.as_dtype(x.dtype), shape=x.shape) for x in xs]
         out = case.build(*phs)
         v_t = tf.placeholder(tf.float64, shape=None)
-        grads = tf.gradients(out, [phs[i] for i in which], grad_ys=v_t)
+        grads = _dense(tf.gradients(out, [phs[i] for i in which], grad_ys=v_t))
         first_order_rules = set(rec.differentiated)
         with tf.Session() as sess:
             feed = dict(zip(phs, xs))
@@ -149,12 +149,17 @@ def check_gradient(case, eps=1e-6, seed=0, coverage=None):
                 return
             ws = [tf.constant(rng.standard_normal(xs[i].shape)) for i, _ in present]
             proj = tf.add_n([tf.reduce_sum(gr * w) for (_, gr), w in zip(present, ws)])
-            grads2 = tf.gradients(proj, [phs[i] for i in which])
+            grads2 = _dense(tf.gradients(proj, [phs[i] for i in which]))
             _check_directional(sess, proj, grads2, phs, xs, which, feed, rng, eps,
                                case.grad_rtol)
             coverage.gradient |= rec.differentiated  # the rules S's gradient used
             coverage.gradient2 |= first_order_rules
             coverage.forward |= rec.executed
+
+
+def _dense(grads):
+    """Sparse gradients (IndexedSlices) as the dense tensors they stand for."""
+    return [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
 
 
 def _check_directional(sess, scalar, grads, phs, xs, which, feed, rng, eps, rtol):

@@ -497,8 +497,13 @@ def test_gather_gradient_sums_repeated_indices():
         y = tf.gather(params, [0, 2, 0, 0])
         g = tf.gradients(y, params)[0]
         g1 = tf.gradients(tf.gather(params, [[1, 1]], axis=1), params)[0]
-        assert g.shape.as_list() == [3, 2]
-        got, got1 = tf.Session().run([g, g1])
+        assert isinstance(g, tf.IndexedSlices) and isinstance(g1, tf.Tensor)
+        dense = tf.convert_to_tensor(g)
+        assert dense.shape.as_list() == [3, 2]
+        sparse, got, got1 = tf.Session().run([g, dense, g1])
+    np.testing.assert_array_equal(sparse.indices, [0, 2, 0, 0])
+    np.testing.assert_array_equal(sparse.values, np.ones((4, 2)))
+    np.testing.assert_array_equal(sparse.dense_shape, [3, 2])
     np.testing.assert_array_equal(got, [[3, 3], [0, 0], [1, 1]])
     np.testing.assert_array_equal(got1, [[0, 2], [0, 2], [0, 2]])
 
