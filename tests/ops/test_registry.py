@@ -49,18 +49,14 @@ DEDICATED = {
                "test_save_v2_writes_the_savers_bytes_and_restore_v2_reads_them"),
     "RestoreV2": ("tests.framework.test_importer",
                   "test_save_v2_writes_the_savers_bytes_and_restore_v2_reads_them"),
-    "ScatterUpdate": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "ScatterAdd": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "ScatterSub": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "ScatterMul": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "ScatterDiv": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "ScatterMin": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "ScatterMax": ("tests.ops.test_scatter_ops", "test_scatter_matches_numpy_with_repeated_indices"),
-    "SparseApplyMomentum": ("tests.ops.test_scatter_ops", "test_sparse_apply_matches_row_by_row_formula"),
-    "SparseApplyAdagrad": ("tests.ops.test_scatter_ops", "test_sparse_apply_matches_row_by_row_formula"),
-    "SparseApplyRMSProp": ("tests.ops.test_scatter_ops", "test_sparse_apply_matches_row_by_row_formula"),
-    "SparseApplyCenteredRMSProp": ("tests.ops.test_scatter_ops", "test_sparse_apply_matches_row_by_row_formula"),
 }
+DEDICATED.update({t: ("tests.ops.test_scatter_ops",
+                      "test_scatter_matches_numpy_with_repeated_indices")
+                  for t in ("ScatterUpdate", "ScatterAdd", "ScatterSub", "ScatterMul",
+                            "ScatterDiv", "ScatterMin", "ScatterMax")})
+DEDICATED.update({t: ("tests.ops.test_scatter_ops", "test_sparse_apply_matches_row_by_row_formula")
+                  for t in ("SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
+                            "SparseApplyCenteredRMSProp")})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -85,7 +81,8 @@ NOT_DIFFERENTIABLE = {
     "ApplyCenteredRMSProp", "ApplyAdadelta", "ApplyProximalGradientDescent",
     "ApplyProximalAdagrad", "ScatterUpdate", "ScatterAdd", "ScatterSub", "ScatterMul",
     "ScatterDiv", "ScatterMin", "ScatterMax", "SparseApplyMomentum", "SparseApplyAdagrad",
-    "SparseApplyRMSProp", "SparseApplyCenteredRMSProp", "SaveV2", "RestoreV2", "ScalarSummary", "HistogramSummary",
+    "SparseApplyRMSProp", "SparseApplyCenteredRMSProp", "SaveV2", "RestoreV2", "ScalarSummary",
+    "HistogramSummary",
     "ImageSummary", "AudioSummaryV2", "TensorSummaryV2", "MergeSummary", "NoOp", "Assert",
     "LoopVar", "WhileGrad",
 }
