@@ -19,6 +19,7 @@ from minitf.framework import dtypes
 from minitf.framework.graph import Tensor, convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import Dimension, TensorShape, unknown_shape
+from minitf.kernels import softmax as softmax_kernels
 from minitf.ops import array_ops, math_ops, random_ops
 from minitf.ops.op_util import (FLOATS, NUMERIC, check_dtype, const_value, cwise_kernel,
                                 invalid, make_op, op_scope, same_shape)
@@ -586,10 +587,18 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
         return loss
 
 
+_JIT_XENT = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _softmax_xent_kernel(ctx, logits, labels):
     if np.shape(logits) != np.shape(labels):
         raise invalid(ctx, "logits and labels must be same size: logits_size=%s labels_size=%s"
                       % (list(np.shape(logits)), list(np.shape(labels))))
+    if logits.dtype in _JIT_XENT and logits.ndim == 2 and logits.shape[1]:
+        loss = np.empty(logits.shape[0], logits.dtype)
+        backprop = np.empty_like(logits)
+        softmax_kernels.softmax_xent_rows(logits, labels, loss, backprop)
+        return loss, backprop
     shifted, lse = _shift_and_lse(logits)
     with np.errstate(all="ignore"):
         # -log p = lse - shifted stays finite even where p underflows to 0

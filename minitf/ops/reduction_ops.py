@@ -129,13 +129,20 @@ def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 
 def _mean_kernel(ctx, x, axis):
-    axis = tuple(int(a) for a in np.ravel(axis))
+    axis = tuple(np.ravel(axis).tolist())
     keep = ctx.attrs["keep_dims"]
     if x.dtype.kind in "iu":
         total = np.sum(x, axis=axis, keepdims=keep, dtype=np.int64)
         count = max(1, int(np.prod([np.shape(x)[a] for a in axis])))
         return np.asarray(np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
-    return np.asarray(np.mean(x, axis=axis, keepdims=keep), dtype=x.dtype)
+    if x.dtype.itemsize < 4:  # float16 sums in float32, as np.mean does
+        return np.asarray(np.mean(x, axis=axis, keepdims=keep), dtype=x.dtype)
+    # np.mean's own overhead is several times this reduction on a small tensor.
+    count = 1
+    for a in axis:
+        count *= x.shape[a]
+    total = np.add.reduce(x, axis=axis, keepdims=keep)
+    return np.asarray(np.true_divide(total, count if count else np.nan), dtype=x.dtype)
 
 
 def _mean_grad(op, g):

@@ -423,13 +423,18 @@ def sum_to_shape(g, like, name=None):
 
 
 def _sum_to_shape_kernel(ctx, g, target):
-    target = tuple(target)
-    if np.shape(g) == target:
+    target = tuple(target.tolist())
+    shape = np.shape(g)
+    if shape == target:
         return g
-    extra = np.ndim(g) - len(target)
-    axes = tuple(np.arange(extra).tolist()) + tuple(
-        i + extra for i, d in enumerate(target) if d == 1 and np.shape(g)[i + extra] != 1)
-    out = np.sum(g, axis=axes, keepdims=False) if axes else g
+    axes = ctx.cache.get((shape, target))
+    if axes is None:
+        if len(ctx.cache) > 64:  # shapes that keep changing: do not grow without bound
+            ctx.cache.clear()
+        extra = len(shape) - len(target)
+        axes = ctx.cache[(shape, target)] = tuple(range(extra)) + tuple(
+            i + extra for i, d in enumerate(target) if d == 1 and shape[i + extra] != 1)
+    out = np.add.reduce(g, axis=axes) if axes else g
     return np.reshape(out, target).astype(g.dtype, copy=False)
 
 
