@@ -9,6 +9,7 @@ usual gradient-clipping recipe:
 """
 from minitf.framework import dtypes
 from minitf.framework.graph import convert_to_tensor, get_default_graph
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops import array_ops, math_ops
 from minitf.ops.math_ops import clip_by_value
 
@@ -28,9 +29,15 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         clip_norm: a positive scalar.
         axes: None (the whole tensor) or the axes to compute the norm over.
 
+    An ``IndexedSlices`` (a sparse gradient) is clipped by the norm of its
+    values, as TF does, and stays sparse.
+
     Example:
         >>> tf.clip_by_norm(tf.constant([3., 4.]), 1.)   # [0.6, 0.8]
     """
+    if isinstance(t, IndexedSlices):
+        return IndexedSlices(clip_by_norm(t.values, clip_norm, axes, name), t.indices,
+                             t.dense_shape)
     with get_default_graph().name_scope(name or "clip_by_norm") as scope:
         values = convert_to_tensor(t, name="t")
         clip_norm = convert_to_tensor(clip_norm, preferred_dtype=values.dtype)
@@ -48,6 +55,9 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
 def global_norm(t_list, name=None):
     """``√(Σ ‖t‖₂²)`` over the tensors of ``t_list`` (None entries are skipped).
 
+    For an ``IndexedSlices`` the norm is that of its values, as in TF (rows that
+    repeat count once each).
+
     Example:
         >>> tf.global_norm([tf.constant([3.]), tf.constant([4.])])   # 5.
     """
@@ -55,7 +65,7 @@ def global_norm(t_list, name=None):
         raise TypeError("t_list should be a sequence")
     t_list = list(t_list)
     with get_default_graph().name_scope(name or "global_norm"):
-        values = [convert_to_tensor(t, name="t_%d" % i) if t is not None else None
+        values = [convert_to_tensor(_values(t), name="t_%d" % i) if t is not None else None
                   for i, t in enumerate(t_list)]
         squares = [math_ops.reduce_sum(v * v) for v in values if v is not None]
         if not squares:
@@ -100,10 +110,16 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
             if t is None:
                 out.append(None)
                 continue
-            v = convert_to_tensor(t, name="t_%d" % i)
-            out.append(array_ops.identity(v * math_ops.cast(scale, v.dtype),
-                                          name="%s_%d" % (scope, i)))
+            v = convert_to_tensor(_values(t), name="t_%d" % i)
+            v = array_ops.identity(v * math_ops.cast(scale, v.dtype), name="%s_%d" % (scope, i))
+            out.append(IndexedSlices(v, t.indices, t.dense_shape)
+                       if isinstance(t, IndexedSlices) else v)
         return out, use_norm
+
+
+def _values(t):
+    """A sparse gradient's rows; any other value as it is."""
+    return t.values if isinstance(t, IndexedSlices) else t
 
 
 def clip_by_average_norm(t, clip_norm, name=None):

@@ -144,3 +144,21 @@ def test_densifying_warns_only_when_the_shape_is_unknown():
             tf.convert_to_tensor(g_known, dtype=tf.float32)
     np.testing.assert_array_equal(got[1], [1, 1, 1])
     np.testing.assert_array_equal(got[0], [0, 0, 0])
+
+
+def test_clipping_keeps_sparse_gradients_sparse():
+    with tf.Graph().as_default():
+        table = tf.constant(INIT)
+        g = tf.gradients(3.0 * tf.reduce_sum(tf.gather(table, [1, 1])), table)[0]
+        dense = tf.constant([[4.0]], tf.float64)
+        (clipped, other), norm = tf.clip_by_global_norm([g, dense], 1.0)
+        by_norm = tf.clip_by_norm(g, 1.0)
+        assert isinstance(clipped, tf.IndexedSlices) and isinstance(by_norm, tf.IndexedSlices)
+        got_norm, got, got_other, got_by_norm = tf.Session().run(
+            [norm, clipped.values, other, by_norm.values])
+    # TF's global norm of a sparse gradient is that of its values: 2 rows of three 3s
+    want_norm = np.sqrt(6 * 9.0 + 16.0)
+    np.testing.assert_allclose(got_norm, want_norm)
+    np.testing.assert_allclose(got, np.full((2, 3), 3.0 / want_norm))
+    np.testing.assert_allclose(got_other, [[4.0 / want_norm]])
+    np.testing.assert_allclose(got_by_norm, np.full((2, 3), 3.0 / np.sqrt(54.0)))
