@@ -14,22 +14,26 @@ from numba import njit
 @njit(cache=True)
 def softmax_xent_rows(logits, labels, loss, backprop):
     """Fill ``loss[i] = Σ_j labels[i,j]·(lse_i − s_ij)`` and ``backprop = softmax − labels``,
-    where ``s = logits − max`` per row and ``lse = log Σ exp(s)``."""
+    where ``s = logits − max`` per row and ``lse = log Σ exp(s)``.  Each exp is taken
+    once (kept in ``backprop`` until the row's sum is known), in the logits' dtype."""
     rows, cols = logits.shape
     for i in range(rows):
-        top = -math.inf
-        for j in range(cols):
-            if logits[i, j] > top or math.isnan(logits[i, j]):
-                top = logits[i, j]
-                if math.isnan(top):
+        top = logits[i, 0]
+        for j in range(1, cols):
+            v = logits[i, j]
+            if v > top or math.isnan(v):
+                top = v
+                if math.isnan(v):
                     break
         total = 0.0
         for j in range(cols):
-            total += math.exp(logits[i, j] - top)
+            e = math.exp(logits[i, j] - top)
+            backprop[i, j] = e
+            total += e
         lse = math.log(total)
+        scale = 1.0 / total
         acc = 0.0
         for j in range(cols):
-            s = logits[i, j] - top
-            acc += labels[i, j] * (lse - s)
-            backprop[i, j] = math.exp(s - lse) - labels[i, j]
+            acc += labels[i, j] * (lse - (logits[i, j] - top))
+            backprop[i, j] = backprop[i, j] * scale - labels[i, j]
         loss[i] = acc
