@@ -156,7 +156,10 @@ def schedule(session, tensors, ops, fed, ctx):
         for i, t in enumerate(op._inputs):
             if i not in opdef.ref_inputs and t not in fed:
                 out.append(producer_in(t.op, ctx))
-        out.extend(producer_in(c, ctx) for c in op._control_inputs)
+        # An op whose outputs are all fed already has its values: waiting on it
+        # (a control dependency on a fed placeholder) means nothing to run.
+        out.extend(producer_in(c, ctx) for c in op._control_inputs
+                   if not c._outputs or not all(t in fed for t in c._outputs))
         for owned in opdef.owned_contexts(op):
             out.extend(producer_in(t.op, ctx) for t in owned.captures if t not in fed)
             out.extend(producer_in(c, ctx) for c in owned.control_captures)

@@ -702,9 +702,13 @@ def sigmoid(x, name=None):
 
 
 def _sigmoid_np(x):
-    # exp of -|x| never overflows: σ(x) = 1/(1+e⁻ˣ) for x ≥ 0, eˣ/(1+eˣ) for x < 0
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    # 1/(1+e⁻ˣ) in place: where e⁻ˣ overflows to inf the result is 0, which σ rounds
+    # to anyway, so no branch (np.where costs more than the rest together).
+    out = np.negative(x, out=np.empty_like(x))  # an array even for a scalar x
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
 register("Sigmoid", cwise_kernel(_sigmoid_np), same_shape,

@@ -170,7 +170,8 @@ class Optimizer:
         update_ops = []
         with graph.name_scope(name or self._name) as scope:
             self._prepare()
-            grads = [g for g, _ in converted if g is not None]
+            grads = [t for g, _ in converted if g is not None
+                     for t in ((g.values, g.indices) if isinstance(g, IndexedSlices) else (g,))]
             # Every update waits for every gradient (one NoOp gathers them), so no
             # gradient reads a variable that another update already changed.
             gate = [control_flow_ops.group(*grads, name="gradients_ready")] \

@@ -100,6 +100,9 @@ CASES = [
     Case("Identity", tf.identity, lambda x: x, [S23], id="Identity-string"),
     Case("StopGradient", tf.stop_gradient, lambda x: x, [A23], grad=False),
     Case("ZerosLike", tf.zeros_like, np.zeros_like, [A23], grad=False),
+    # zeros_like's (zero) gradient, inside a function whose gradient is not zero
+    Case("ZerosLike", lambda x: x * x + tf.zeros_like(x), lambda x: x * x, [A23],
+         id="ZerosLike-in-sum"),
     Case("ZerosLike", tf.zeros_like, np.zeros_like, [BOOL23], id="ZerosLike-bool"),
     Case("OnesLike", tf.ones_like, np.ones_like, [I23]),
     Case("OnesLike", lambda x: x * tf.ones_like(x), lambda x: x, [A23], id="OnesLike-float"),
