@@ -669,18 +669,22 @@ def _check_paddings(ctx, x, p):
     if p.shape != (np.ndim(x), 2):
         raise invalid(ctx, "The first dimension of paddings must be the rank of inputs%s %s"
                       % (dims_text(list(p.shape)), dims_text(list(np.shape(x)))))
-    if np.any(p < 0):
-        i = int(np.argwhere(p < 0)[0][0])
-        raise invalid(ctx, "Paddings must be non-negative: %d %d" % (p[i, 0], p[i, 1]))
-    return p.astype(np.int64)
+    pairs = p.tolist()
+    for a, b in pairs:
+        if a < 0 or b < 0:
+            raise invalid(ctx, "Paddings must be non-negative: %d %d" % (a, b))
+    return pairs
 
 
 def _pad_kernel(ctx, x, paddings, value=None):
     p = _check_paddings(ctx, x, paddings)
-    if value is None:
-        value = b"" if x.dtype == object else 0
-    out = np.full([d + a + b for d, (a, b) in zip(np.shape(x), p)], value, dtype=x.dtype)
-    out[tuple(_pyslice(a, a + d) for d, (a, _) in zip(np.shape(x), p))] = x
+    shape = np.shape(x)
+    out_shape = [d + a + b for d, (a, b) in zip(shape, p)]
+    if value is None and x.dtype != object:
+        out = np.zeros(out_shape, dtype=x.dtype)  # cheaper than np.full
+    else:
+        out = np.full(out_shape, b"" if value is None else value, dtype=x.dtype)
+    out[tuple(_pyslice(a, a + d) for d, (a, _) in zip(shape, p))] = x
     return out
 
 
