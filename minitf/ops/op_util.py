@@ -13,6 +13,12 @@ def make_op(op_type, inputs, out_dtypes, name=None, attrs=None):
     return graph.create_op(op_type, inputs, out_dtypes, name=name, attrs=attrs)
 
 
+def variable_ref(v):
+    """The variable tensor behind ``v`` (a Variable's ``_ref()``), else ``v`` itself."""
+    ref = getattr(v, "_ref", None)
+    return ref() if ref is not None else v
+
+
 def op_scope(name, default, values=()):
     """Name scope for one op: inputs converted inside it are named ``<op>/x``.
 

@@ -19,8 +19,8 @@ from minitf.framework.graph import convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
 from minitf.kernels import scatter as kernels
-from minitf.ops.op_util import NUMERIC, check_dtype, index_tensor, make_op, op_scope
-from minitf.ops.variables import _ref_of
+from minitf.ops.op_util import (NUMERIC, check_dtype, index_tensor, make_op, op_scope,
+                                variable_ref)
 
 __all__ = ["scatter_add", "scatter_div", "scatter_max", "scatter_min", "scatter_mul",
            "scatter_sub", "scatter_update"]
@@ -76,7 +76,7 @@ _UFUNCS = {kernels.ADD: np.add, kernels.SUB: np.subtract, kernels.MUL: np.multip
 
 
 def _scatter(op_type, ref, indices, updates, use_locking, name):
-    var = _ref_of(ref)
+    var = variable_ref(ref)
     if getattr(var, "op", None) is None or var.op.type != "VariableV2":
         raise TypeError("'%s' needs a variable for input 'ref', got %r" % (op_type, ref))
     with op_scope(name, op_type, [var]) as scope:

@@ -26,22 +26,17 @@ from minitf.framework.graph import Tensor, convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
 from minitf.kernels import scatter as kernels
-from minitf.ops.op_util import FLOATS, check_dtype, index_tensor, make_op, op_scope
+from minitf.ops.op_util import (FLOATS, check_dtype, index_tensor, make_op, op_scope,
+                                variable_ref)
 from minitf.ops.scatter_ops import check_indices, seal, writable_rows
 
 __all__ = []  # the wrappers are reached as minitf.ops.training_ops.apply_*
 
 
 # -- shared plumbing ---------------------------------------------------------------------
-def _ref_of(v):
-    """The variable tensor an Apply op names (a Variable's ``_ref()``, or a ref tensor)."""
-    ref = getattr(v, "_ref", None)
-    return ref() if ref is not None else v
-
-
 def _apply_op(op_type, refs, values, name, attrs):
     """Build ``op_type`` on variable refs ``[(arg, var)]`` then values ``[(arg, x)]``."""
-    var = _ref_of(refs[0][1])
+    var = variable_ref(refs[0][1])
     if not isinstance(var, Tensor) or var.op.type != "VariableV2":
         raise TypeError("'%s' needs a variable for input 'var', got %r" % (op_type, var))
     check_dtype(op_type, var, FLOATS, "var")
@@ -49,7 +44,7 @@ def _apply_op(op_type, refs, values, name, attrs):
     with op_scope(name, op_type, [var]) as scope:
         inputs = []
         for arg, r in refs:
-            t = _ref_of(r)
+            t = variable_ref(r)
             if not isinstance(t, Tensor) or t.op.type != "VariableV2":
                 raise TypeError("'%s' needs a variable for input '%s', got %r" % (op_type, arg, t))
             _check_type(op_type, arg, t, dtype)

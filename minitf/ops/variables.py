@@ -13,8 +13,8 @@ from minitf.framework.graph import (GraphKeys, OperatorOverloads, _session_for,
                                     get_default_graph, register_tensor_conversion_function)
 from minitf.framework.op_registry import ALL_INPUTS, NO_GRADIENT, register
 from minitf.framework.tensor_shape import unknown_shape
-from minitf.ops import array_ops, control_flow_ops
-from minitf.ops.op_util import make_op, scalar_shape
+from minitf.ops import array_ops, control_flow_ops, scatter_ops
+from minitf.ops.op_util import make_op, scalar_shape, variable_ref
 
 __all__ = ["Variable", "all_variables", "assert_variables_initialized", "assign", "assign_add",
            "assign_sub", "global_variables", "global_variables_initializer",
@@ -122,6 +122,21 @@ class Variable(OperatorOverloads):
         """An op that subtracts ``delta`` from the variable when run."""
         return _update("AssignSub", self._variable, delta, name)
 
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Set the rows ``sparse_delta.indices`` to ``sparse_delta.values`` (an IndexedSlices)."""
+        return scatter_ops.scatter_update(self._variable, sparse_delta.indices,
+                                          sparse_delta.values, use_locking, name)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        """Add an IndexedSlices to the rows it names."""
+        return scatter_ops.scatter_add(self._variable, sparse_delta.indices,
+                                       sparse_delta.values, use_locking, name)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        """Subtract an IndexedSlices from the rows it names."""
+        return scatter_ops.scatter_sub(self._variable, sparse_delta.indices,
+                                       sparse_delta.values, use_locking, name)
+
     def load(self, value, session=None):
         """Set the value directly in ``session`` (no op is added)."""
         sess = _session_for(session, self._variable)
@@ -162,19 +177,15 @@ register("VariableV2", _variable_kernel, _variable_shape, lambda op, g: [], stat
 # -- Assign, AssignAdd, AssignSub -------------------------------------------------------
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """Op that stores ``value`` into variable ``ref`` when run; returns the new value."""
-    return _assign_op(_ref_of(ref), value, validate_shape is not False, name or "Assign")
+    return _assign_op(variable_ref(ref), value, validate_shape is not False, name or "Assign")
 
 
 def assign_add(ref, value, use_locking=None, name=None):
-    return _update("AssignAdd", _ref_of(ref), value, name)
+    return _update("AssignAdd", variable_ref(ref), value, name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
-    return _update("AssignSub", _ref_of(ref), value, name)
-
-
-def _ref_of(ref):
-    return ref._ref() if hasattr(ref, "_ref") else ref
+    return _update("AssignSub", variable_ref(ref), value, name)
 
 
 def _assign_op(var_t, value, validate_shape, name):
@@ -249,7 +260,7 @@ register("AssignSub", _update_kernel(-1), _update_shape, NO_GRADIENT, ref_inputs
 # -- IsVariableInitialized --------------------------------------------------------------
 def is_variable_initialized(variable):
     """A bool tensor: has ``variable`` been given a value in this session?"""
-    var_t = _ref_of(variable)
+    var_t = variable_ref(variable)
     return make_op("IsVariableInitialized", [var_t], [dtypes.bool],
                    None, {"dtype": var_t.dtype})._outputs[0]
 
@@ -309,7 +320,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
     with graph.name_scope(name):
         if not var_list:
             return array_ops.constant(np.zeros(0, dtype=object), dtype=dtypes.string)
-        refs = [_ref_of(v) for v in var_list]
+        refs = [variable_ref(v) for v in var_list]
         return make_op("ReportUninitialized", refs, [dtypes.string], None,
                        {"names": [r.op.name for r in refs]})._outputs[0]
 

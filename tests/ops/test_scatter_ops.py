@@ -197,3 +197,17 @@ def test_sparse_apply_checks_indices_and_grad_shape():
                 sess.run(op, {idx: [0, 1, 2], grad: np.ones((2, 2))})
         with pytest.raises(ValueError, match="incompatible"):
             training_ops.sparse_apply_adagrad(var, acc, 0.1, np.ones((2, 3)), [0, 1])
+
+
+def test_variable_methods_take_indexed_slices():
+    with tf.Graph().as_default():
+        v = tf.Variable(np.zeros((3, 2)))
+        delta = tf.IndexedSlices(tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.float64),
+                                 tf.constant([2, 2]))
+        add, sub = v.scatter_add(delta), v.scatter_sub(delta)
+        update = v.scatter_update(delta)
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            np.testing.assert_array_equal(sess.run(add), [[0, 0], [0, 0], [4, 6]])
+            np.testing.assert_array_equal(sess.run(sub), [[0, 0], [0, 0], [0, 0]])
+            np.testing.assert_array_equal(sess.run(update), [[0, 0], [0, 0], [3, 4]])
