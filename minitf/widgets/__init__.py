@@ -11,9 +11,13 @@ does not load this package, because ipywidgets and networkx are slow to import.
 * ``show_graph(...)`` displays a ``GraphView`` in the current notebook cell.
 * ``TrainingMonitor(total_steps, metrics)`` plots live training curves with a
   progress bar; ``TrainingMonitor.from_logdir(dir)`` compares runs' event files.
+* ``EmbeddingProjector(embeddings, labels)`` draws word vectors in 2-D (PCA or t-SNE)
+  and highlights a searched or clicked word's nearest neighbours (cosine); its pure
+  parts are ``pca_2d(x)`` and ``nearest(embeddings, index, k)``.
 """
 from minitf.framework.session import keep_run_values
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
+from minitf.widgets.projector import EmbeddingProjector, nearest, pca_2d
 from minitf.widgets.scope_tree import auxiliary_ops
 from minitf.widgets.training_monitor import TrainingMonitor
 
@@ -21,5 +25,5 @@ from minitf.widgets.training_monitor import TrainingMonitor
 # from the moment the widgets are loaded (a script without widgets keeps none).
 keep_run_values()
 
-__all__ = ["GraphView", "TrainingMonitor", "auxiliary_ops", "op_kind", "show_graph",
-           "subgraph_ops"]
+__all__ = ["EmbeddingProjector", "GraphView", "TrainingMonitor", "auxiliary_ops", "nearest",
+           "op_kind", "pca_2d", "show_graph", "subgraph_ops"]
