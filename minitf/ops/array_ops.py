@@ -16,9 +16,10 @@ from minitf.ops.transform_ops import (invert_permutation, matrix_transpose, mesh
                                       reverse_sequence, reverse_v2, tile, transpose)  # noqa: F401
 from minitf.ops.gather_ops import (gather, gather_nd, scatter_nd, segment_sum,
                                    unsorted_segment_sum)  # noqa: F401
-from minitf.ops.selection_ops import (boolean_mask, dynamic_partition, dynamic_stitch, one_hot,
-                                      sequence_mask, setdiff1d, unique, unique_with_counts,
-                                      where)  # noqa: F401
+from minitf.ops.selection_ops import (boolean_mask, one_hot, sequence_mask, setdiff1d, unique,
+                                      unique_with_counts, where)  # noqa: F401
+from minitf.ops.data_flow_ops import (dynamic_partition, dynamic_stitch,
+                                      parallel_dynamic_stitch)  # noqa: F401
 from minitf.ops.linalg_ops import (diag, diag_part, eye, matrix_band_part, matrix_diag,
                                    matrix_diag_part, matrix_set_diag)  # noqa: F401
 
@@ -27,7 +28,7 @@ __all__ = ["boolean_mask", "broadcast_dynamic_shape", "broadcast_static_shape",
            "dynamic_stitch", "expand_dims", "eye", "fill", "gather", "gather_nd", "identity",
            "identity_n", "invert_permutation", "matrix_band_part", "matrix_diag",
            "matrix_diag_part", "matrix_set_diag", "matrix_transpose", "meshgrid", "one_hot",
-           "ones", "ones_like", "pad", "parallel_stack", "placeholder",
+           "ones", "ones_like", "pad", "parallel_dynamic_stitch", "parallel_stack", "placeholder",
            "placeholder_with_default", "rank", "reshape", "reverse", "reverse_sequence",
            "reverse_v2", "scatter_nd", "segment_sum", "sequence_mask", "setdiff1d", "shape",
            "shape_n", "size", "slice", "split", "squeeze", "stack", "stop_gradient",

@@ -1,10 +1,9 @@
 """Choosing and grouping elements: Where/Select, boolean_mask, one_hot,
-sequence_mask, unique, setdiff1d and dynamic partition/stitch.
+sequence_mask, unique and setdiff1d (dynamic partition/stitch are in data_flow_ops).
 
 Each op is one block: public wrapper, registration, shape function, gradient.
 Gradient rules use only public ops, so higher-order gradients work.
 """
-import builtins
 import collections
 
 import numpy as np
@@ -18,9 +17,9 @@ from minitf.ops.constant_ops import constant
 from minitf.ops.cwise_ops import cast, less
 from minitf.ops.fill_ops import zeros_like
 from minitf.ops.gather_ops import gather
-from minitf.ops.op_util import (check_same_dtype, const_ints, const_scalar_int, const_value,
-                                convert_list, dims_text, index_tensor, invalid, is_tensor_like,
-                                kernel_outputs, make_op, op_scope, static_dims)
+from minitf.ops.op_util import (check_same_dtype, const_scalar_int, const_value, dims_text,
+                                index_tensor, invalid, is_tensor_like, make_op, op_scope,
+                                static_dims)
 from minitf.ops.reduction_ops import reduce_max
 from minitf.ops.shape_ops import expand_dims, reshape, shape, size, squeeze, stack
 from minitf.ops.slicing_ops import concat
@@ -363,119 +362,3 @@ def _list_diff_shape(op):
 
 
 register("ListDiff", _list_diff_kernel, _list_diff_shape, NO_GRADIENT)
-
-
-# -- DynamicPartition, DynamicStitch ------------------------------------------------------
-def dynamic_partition(data, partitions, num_partitions, name=None):
-    """Split ``data`` into ``num_partitions`` tensors by the partition id of each entry.
-
-    ``partitions`` has the shape of a prefix of ``data``'s; output i holds, in
-    order, the slices of ``data`` whose partition id is i.
-
-    Example:
-        >>> a, b = tf.dynamic_partition([10, 20, 30, 40], [0, 1, 1, 0], 2)
-        >>> # a = [10, 40], b = [20, 30]
-    """
-    with op_scope(name, "DynamicPartition", [data, partitions]) as scope:
-        d = convert_to_tensor(data, name="data")
-        p = convert_to_tensor(partitions, dtype=dtypes.int32, name="partitions")
-        n = int(num_partitions)
-        op = make_op("DynamicPartition", [d, p], [d.dtype] * n, scope, {"num_partitions": n})
-        return list(op._outputs)
-
-
-def _dynamic_partition_kernel(ctx, data, parts):
-    n = ctx.attrs["num_partitions"]
-    if np.shape(data)[:np.ndim(parts)] != np.shape(parts):
-        raise invalid(ctx, "data.shape must start with partitions.shape, got data.shape = %s, "
-                      "partitions.shape = %s" % (dims_text(list(np.shape(data))),
-                                                 dims_text(list(np.shape(parts)))))
-    bad = (parts < 0) | (parts >= n)
-    if np.any(bad):
-        pos = np.argwhere(np.atleast_1d(bad))[0]
-        raise invalid(ctx, "partitions[%s] = %d is not in [0, %d)"
-                   % (",".join(str(int(v)) for v in pos), int(np.atleast_1d(parts)[tuple(pos)]),
-                      n))
-    if np.ndim(parts) == 0:
-        parts, data = np.reshape(parts, (1,)), np.reshape(data, (1,) + np.shape(data))
-    return kernel_outputs(data[parts == i] for i in builtins.range(n))
-
-
-def _dynamic_partition_shape(op):
-    d, p = op._inputs
-    dd, pd = static_dims(d), static_dims(p)
-    n = op._attrs["num_partitions"]
-    if dd is None or pd is None:
-        return [unknown_shape()] * n
-    if not TensorShape(dd[:len(pd)]).is_compatible_with(pd):
-        raise ValueError("Shapes %s and %s are incompatible" % (d.shape, p.shape))
-    pv = const_value(p)
-    counts = [None] * n if pv is None else [int(np.sum(pv == i)) for i in builtins.range(n)]
-    return [TensorShape([k] + dd[len(pd):]) for k in counts]
-
-
-def _dynamic_partition_grad(op, *grads):
-    # Route each output's gradient back to where its entries came from.
-    data, parts = op._inputs
-    n = op._attrs["num_partitions"]
-    positions = reshape(cwise_ops.range(0, size(parts), 1), shape(parts))
-    where_from = dynamic_partition(positions, parts, n)
-    return [reshape(dynamic_stitch(where_from, list(grads)), shape(data)), None]
-
-
-register("DynamicPartition", _dynamic_partition_kernel, _dynamic_partition_shape,
-         _dynamic_partition_grad)
-
-
-def dynamic_stitch(indices, data, name=None):
-    """Interleave slices of ``data`` into one tensor: ``merged[indices[m][i]] = data[m][i]``.
-
-    When an index repeats, the later value wins.
-
-    Example:
-        >>> tf.dynamic_stitch([[0, 3], [1, 2]], [[10, 40], [20, 30]])   # [10, 20, 30, 40]
-    """
-    with op_scope(name, "DynamicStitch", list(indices) + list(data)) as scope:
-        idx = [convert_to_tensor(i, dtype=dtypes.int32, name="indices") for i in indices]
-        ds = convert_list(data, "DynamicStitch", "data")
-        if len(idx) != len(ds):
-            raise ValueError("List argument 'data' to 'DynamicStitch' Op with length %d must "
-                             "match length %d of argument 'indices'." % (len(ds), len(idx)))
-        return make_op("DynamicStitch", idx + ds, [ds[0].dtype], scope,
-                       {"N": len(idx)})._outputs[0]
-
-
-def _dynamic_stitch_kernel(ctx, *args):
-    n = ctx.attrs["N"]
-    idx, ds = args[:n], args[n:]
-    suffix = np.shape(ds[0])[np.ndim(idx[0]):]
-    for i, d in zip(idx, ds):
-        if np.shape(d) != np.shape(i) + suffix:
-            raise invalid(ctx, "data[k].shape = %s does not start with indices[k].shape = %s"
-                          % (dims_text(list(np.shape(d))), dims_text(list(np.shape(i)))))
-    sizes = [int(i.max()) + 1 for i in idx if np.size(i)]
-    out = np.zeros((max(sizes) if sizes else 0,) + suffix, dtype=ds[0].dtype)
-    for i, d in zip(idx, ds):
-        if np.any(i < 0):
-            raise invalid(ctx, "indices must be non-negative")
-        out[np.ravel(i)] = np.reshape(d, (-1,) + suffix)
-    return out
-
-
-def _dynamic_stitch_shape(op):
-    n = op._attrs["N"]
-    idx, ds = op._inputs[:n], op._inputs[n:]
-    i0, d0 = static_dims(idx[0]), static_dims(ds[0])
-    if i0 is None or d0 is None:
-        return [unknown_shape()]
-    values = [const_ints(i) for i in idx]
-    first = None
-    if all(v is not None for v in values):
-        flat = [x for v in values for x in v]
-        first = max(flat) + 1 if flat else 0
-    return [TensorShape([first] + d0[len(i0):])]
-
-
-register("DynamicStitch", _dynamic_stitch_kernel, _dynamic_stitch_shape,
-         lambda op, g: [None] * op._attrs["N"] + [gather(g, i)
-                                                  for i in op._inputs[:op._attrs["N"]]])

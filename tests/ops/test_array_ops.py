@@ -277,6 +277,12 @@ CASES = [
          lambda d, p: d[p == 2], [A46, i32(2, 0, 2, 1)], grad=[0]),
     Case("DynamicStitch", lambda a, b: tf.dynamic_stitch([[0, 3], [2, 1]], [a, b]),
          lambda a, b: np.stack([a[0], b[1], b[0], a[1]]), [A23, B23]),
+    # A repeated index: the later entry wins and only it receives a gradient.
+    Case("DynamicStitch", lambda a, b: tf.dynamic_stitch([[0, 2], [2, 1]], [a, b]),
+         lambda a, b: np.stack([a[0], b[1], b[0]]), [A23, B23], id="DynamicStitch-repeat"),
+    Case("ParallelDynamicStitch",
+         lambda a, b: tf.parallel_dynamic_stitch([[3, 0], [1, 2]], [a, b]),
+         lambda a, b: np.stack([a[1], b[0], b[1], a[0]]), [A23, B23]),
     Case("IdentityN", lambda a, b: tf.identity_n([a, b])[1], lambda a, b: b, [I23, A23]),
     # -- diagonals, bands -------------------------------------------------------------
     Case("Diag", tf.diag, np.diag, [V5]),
