@@ -240,7 +240,10 @@ def explain_missing(exc, tb):
     if isinstance(exc, AttributeError):
         obj = getattr(exc, "obj", None)
         name = getattr(exc, "name", None)
-        if name is None or not _is_minitf_object(obj) or innermost is not fs:
+        # a minitf module's __getattr__ (lazy imports) raises on the script's behalf
+        lazy = (innermost.name == "__getattr__" and _is_minitf_file(innermost.filename)
+                and len(summaries) > 1 and summaries[-2] is fs)
+        if name is None or not _is_minitf_object(obj) or not (innermost is fs or lazy):
             return None
         if isinstance(obj, types.ModuleType):
             text = _segment(fs)

@@ -367,3 +367,16 @@ def test_tf1_experiment_script_trains_saves_and_logs(tmp_path):
     events.Reload()
     assert "loss/cross_entropy" in events.Tags()["scalars"]
     assert [e.step for e in events.Scalars("loss/cross_entropy")] == [0, 100, 200]
+
+
+def test_missing_name_in_lazily_loading_module(tmp_path):
+    # tf.summary loads its proto classes in a module __getattr__; a name it lacks is still
+    # reported at the script's line, not as a traceback into minitf
+    src = """\
+        import tensorflow as tf
+        tf.summary.scalar_v3
+    """
+    r = run_script(tmp_path, src)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "minitf.run: script.py:2 uses tf.summary.scalar_v3, which minitf does not implement yet"]

@@ -4,6 +4,7 @@
 because it imports protobuf and TensorBoard's protos, which ``import minitf`` avoids.
 """
 import importlib
+import sys
 
 from minitf.contrib import layers
 
@@ -14,4 +15,5 @@ def __getattr__(name):
     """``tf.contrib.tensorboard``: imported the first time it is asked for."""
     if name == "tensorboard":
         return importlib.import_module("minitf.contrib.tensorboard")
-    raise AttributeError("module 'minitf.contrib' has no attribute %r" % (name,))
+    raise AttributeError("module 'minitf.contrib' has no attribute %r" % (name,), name=name,
+                         obj=sys.modules[__name__])

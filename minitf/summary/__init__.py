@@ -8,6 +8,8 @@
   first use, e.g. ``tf.summary.Summary(value=[tf.summary.Summary.Value(tag="acc",
   simple_value=0.9)])``.
 """
+import sys
+
 from minitf.summary.summary_ops import (audio, histogram, image, merge, merge_all,  # noqa: F401
                                         scalar, tensor_summary, text)
 from minitf.summary.writer import FileWriter  # noqa: F401
@@ -25,7 +27,8 @@ _PROTOS = {"Summary": "summary_pb2", "SummaryDescription": "summary_pb2",
 def __getattr__(name):
     module = _PROTOS.get(name)
     if module is None:
-        raise AttributeError("module 'minitf.summary' has no attribute '%s'" % name)
+        raise AttributeError("module 'minitf.summary' has no attribute '%s'" % name, name=name,
+                             obj=sys.modules[__name__])
     import importlib
 
     return getattr(importlib.import_module("tensorboard.compat.proto." + module), name)
