@@ -22,6 +22,7 @@ from minitf.framework.graph import get_default_session
 from minitf.framework.session import InteractiveSession, Session
 from minitf.framework.tensor_shape import Dimension, TensorShape
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: F401
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
 from minitf.ops.array_ops import *  # noqa: F401,F403
 from minitf.ops.control_flow_ops import *  # noqa: F401,F403
 from minitf.ops.functional_ops import *  # noqa: F401,F403
@@ -32,6 +33,7 @@ from minitf.ops.init_ops import *  # noqa: F401,F403
 from minitf.ops.variable_scope import *  # noqa: F401,F403
 from minitf.ops.clip_ops import *  # noqa: F401,F403
 from minitf.ops.scatter_ops import *  # noqa: F401,F403
+from minitf.ops.partitioned_variables import *  # noqa: F401,F403
 from minitf.ops.importer import import_graph_def  # noqa: F401
 from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402

@@ -9,6 +9,7 @@ import numpy as np
 from minitf.framework import errors
 from minitf.framework.graph import Tensor
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
 class FetchMapper:
@@ -34,6 +35,9 @@ class FetchMapper:
             parts = [f.values, f.indices, f.dense_shape]
             return ("namedtuple", IndexedSlicesValue,
                     [("none", None, None) if t is None else self._flatten(t) for t in parts])
+        if isinstance(f, SparseTensor):
+            return ("namedtuple", SparseTensorValue,
+                    [self._flatten(t) for t in (f.indices, f.values, f.dense_shape)])
         try:
             elem = self._graph.as_graph_element(f)
         except (TypeError, ValueError, KeyError) as e:

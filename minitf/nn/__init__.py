@@ -5,10 +5,11 @@ with the few math ops TensorFlow also lists under ``tf.nn``.
 """
 from minitf.ops.math_ops import sigmoid, tanh  # noqa: F401
 from minitf.ops.nn_ops import (batch_normalization, bias_add, crelu, dropout, elu,  # noqa: F401
-                               embedding_lookup, in_top_k, l2_loss, l2_normalize, leaky_relu,
+                               in_top_k, l2_loss, l2_normalize, leaky_relu,
                                log_softmax, moments, relu, relu6, relu_layer, selu,
                                sigmoid_cross_entropy_with_logits, softmax,
                                softmax_cross_entropy_with_logits,
                                softmax_cross_entropy_with_logits_v2, softplus, softsign,
                                sparse_softmax_cross_entropy_with_logits, swish, top_k,
                                weighted_cross_entropy_with_logits, xw_plus_b, zero_fraction)
+from minitf.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse  # noqa: F401

@@ -37,7 +37,7 @@ __all__ = [
     # normalization and statistics
     "l2_loss", "moments", "l2_normalize", "batch_normalization", "zero_fraction",
     # selection, lookup, regularization
-    "top_k", "in_top_k", "embedding_lookup", "dropout",
+    "top_k", "in_top_k", "dropout",
 ]
 
 sigmoid = math_ops.sigmoid
@@ -1030,52 +1030,6 @@ def _in_top_k_shape(op):
 
 
 register("InTopKV2", _in_top_k_kernel, _in_top_k_shape, NO_GRADIENT)
-
-
-# -- embedding_lookup (composite) -----------------------------------------------------------------
-def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
-                     max_norm=None):
-    """Rows of ``params`` at ``ids``: ``gather(params, ids)``.
-
-    ``params`` may be one tensor or a list of partitions of one table; rows
-    are then assigned to partitions round-robin (``"mod"``: id ``i`` is row
-    ``i // p`` of partition ``i % p``) or in contiguous blocks (``"div"``, which
-    needs equal-size partitions but for the first ones taking one extra row).
-    ``max_norm`` clips each looked-up row to that L2 norm.
-
-    Example:
-        >>> emb = tf.Variable(tf.random_uniform([1000, 64]))
-        >>> tf.nn.embedding_lookup(emb, [[1, 2], [3, 4]]).shape   # (2, 2, 64)
-    """
-    if isinstance(params, (list, tuple)) and len(params) == 1:
-        params = params[0]
-    with op_scope(name, "embedding_lookup", [ids]) as scope:
-        ids = convert_to_tensor(ids, name="ids")
-        if not isinstance(params, (list, tuple)):
-            table, index = params, ids
-        else:
-            table, index = _partitioned_index(params, ids, partition_strategy)
-        out = array_ops.gather(table, index, name=None if max_norm else scope)
-        if max_norm is not None:
-            norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(out), -1, keepdims=True))
-            scale = max_norm / math_ops.maximum(norm, max_norm)
-            out = math_ops.multiply(out, scale, name=scope)
-        return out
-
-
-def _partitioned_index(params, ids, strategy):
-    """One concatenated table and the row of each id in it."""
-    parts = [convert_to_tensor(p) for p in params]
-    table = array_ops.concat(parts, 0)
-    if strategy == "div":
-        return table, ids
-    if strategy != "mod":
-        raise ValueError("Unrecognized partition strategy: " + strategy)
-    num = len(parts)
-    sizes = array_ops.stack([array_ops.shape(p, out_type=ids.dtype)[0] for p in parts])
-    starts = math_ops.cumsum(sizes, exclusive=True)
-    return table, array_ops.gather(starts, math_ops.floormod(ids, num)) + math_ops.floordiv(
-        ids, num)
 
 
 # -- dropout (composite) ---------------------------------------------------------------------------

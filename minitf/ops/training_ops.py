@@ -588,6 +588,8 @@ def _sparse_step(n_refs, scalar_names, grad_at, step):
                     % (list(np.shape(grad)), list(np.shape(indices)), list(var.shape)))
             idx = check_indices(ctx, indices, var.shape[0],
                                 "Index %(index)d at offset %(offset)d in indices is out of range")
+            if idx.size == 0:  # a shard no id reached this step: nothing to update
+                return var
             rows = [r for _, r in held]
             if var.dtype in kernels.JIT_DTYPES:
                 step(ctx, rows, grad.reshape(idx.size, -1), idx, *scalars)

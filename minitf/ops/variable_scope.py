@@ -24,7 +24,8 @@ import linecache
 from minitf.framework import dtypes
 from minitf.framework.graph import GraphKeys, convert_to_tensor, get_default_graph, graph_of
 from minitf.framework.tensor_shape import as_shape, unknown_shape
-from minitf.ops import init_ops
+from minitf.ops import array_ops, init_ops
+from minitf.ops.partitioned_variables import PartitionedVariable, for_shard, shard_shapes
 from minitf.ops.variables import Variable
 
 __all__ = ["AUTO_REUSE", "VariableScope", "get_local_variable", "get_variable",
@@ -52,6 +53,7 @@ class _VariableStore:
 
     def __init__(self):
         self._vars = {}
+        self._partitioned = {}  # full name -> PartitionedVariable
 
     def get_variable(self, name, shape=None, dtype=dtypes.float32, initializer=None,
                      regularizer=None, reuse=None, trainable=None, collections=None,
@@ -68,9 +70,55 @@ class _VariableStore:
                       partitioner=partitioner, validate_shape=validate_shape,
                       use_resource=use_resource, constraint=constraint,
                       synchronization=synchronization, aggregation=aggregation)
+        getter = self._true_getter if partitioner is None else self._partitioned_getter
         if custom_getter is not None:
-            return custom_getter(getter=self._true_getter, name=name, **kwargs)
-        return self._true_getter(name, **kwargs)
+            return custom_getter(getter=getter, name=name, **kwargs)
+        return getter(name, **kwargs)
+
+    def _partitioned_getter(self, name, shape=None, dtype=dtypes.float32, initializer=None,
+                            reuse=None, partitioner=None, **kwargs):
+        """A ``PartitionedVariable``: one ``<name>/part_<i>`` variable per shard."""
+        if name in self._partitioned:
+            found = self._partitioned[name]
+            if reuse is False or reuse is None:
+                raise ValueError("Partitioned variable with name %s already exists. Did you "
+                                 "mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?"
+                                 % name)
+            if shape is not None and not as_shape(shape).is_compatible_with(found.shape):
+                raise ValueError("Trying to reuse partitioned variable %s, but specified shape "
+                                 "%s and found shape %s." % (name, as_shape(shape), found.shape))
+            return found
+        if reuse is True:
+            raise ValueError("PartitionedVariable %s does not exist, or was not created with "
+                             "tf.get_variable(). Did you mean to set reuse=False or "
+                             "reuse=tf.AUTO_REUSE in VarScope?" % name)
+        if name in self._vars:
+            raise ValueError("A partitioner was set, but %s already exists as a variable that "
+                             "is not partitioned." % name)
+        from_value = initializer is not None and not callable(initializer)
+        value = convert_to_tensor(initializer, dtype=dtype) if from_value else None
+        if from_value:
+            shape = value.shape
+        shape = as_shape(shape)
+        if not shape.is_fully_defined():
+            raise ValueError("Shape of a new partitioned variable (%s) must be fully defined, "
+                             "but instead was %s." % (name, shape))
+        dtype = dtypes.as_dtype(value.dtype if from_value else dtype)
+        partitions = list(partitioner(shape=shape, dtype=dtype))
+        parts = []
+        for i, (part_shape, offset) in enumerate(shard_shapes(shape, partitions)):
+            part_init = initializer
+            if from_value:
+                part_init = array_ops.slice(value, offset, part_shape)
+            else:
+                part_init = for_shard(initializer or _default_initializer(name, dtype),
+                                      shape.as_list(), offset)
+            parts.append(self._true_getter(
+                "%s/part_%d" % (name, i), shape=None if from_value else part_shape,
+                dtype=dtype, initializer=part_init, reuse=reuse, **kwargs))
+        found = PartitionedVariable(name, shape, dtype, parts, partitions)
+        self._partitioned[name] = found
+        return found
 
     def _true_getter(self, name, shape=None, dtype=dtypes.float32, initializer=None,
                      regularizer=None, reuse=None, trainable=None, collections=None,
