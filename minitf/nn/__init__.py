@@ -13,3 +13,10 @@ from minitf.ops.nn_ops import (batch_normalization, bias_add, crelu, dropout, el
                                sparse_softmax_cross_entropy_with_logits, swish, top_k,
                                weighted_cross_entropy_with_logits, xw_plus_b, zero_fraction)
 from minitf.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse  # noqa: F401
+from minitf.ops.candidate_sampling_ops import (all_candidate_sampler,  # noqa: F401
+                                               compute_accidental_hits,
+                                               fixed_unigram_candidate_sampler,
+                                               learned_unigram_candidate_sampler,
+                                               log_uniform_candidate_sampler,
+                                               uniform_candidate_sampler)
+from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401

@@ -57,6 +57,21 @@ DEDICATED.update({t: ("tests.ops.test_scatter_ops",
 DEDICATED.update({t: ("tests.ops.test_scatter_ops", "test_sparse_apply_matches_row_by_row_formula")
                   for t in ("SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
                             "SparseApplyCenteredRMSProp")})
+DEDICATED.update({
+    "UniformCandidateSampler": ("tests.ops.test_candidate_sampling",
+                                "test_unique_without_a_rejection_uses_p_times_num_sampled"),
+    "LogUniformCandidateSampler": ("tests.ops.test_candidate_sampling",
+                                   "test_op_seed_repeats_per_session_and_moves_on_per_run"),
+    "LearnedUnigramCandidateSampler": (
+        "tests.ops.test_candidate_sampling",
+        "test_learned_unigram_counts_the_true_classes_of_each_run"),
+    "FixedUnigramCandidateSampler": ("tests.ops.test_candidate_sampling",
+                                     "test_fixed_unigram_with_distortion_and_reserved_ids"),
+    "AllCandidateSampler": ("tests.ops.test_candidate_sampling",
+                            "test_all_candidate_sampler_lists_every_id_once"),
+    "ComputeAccidentalHits": ("tests.ops.test_candidate_sampling",
+                              "test_accidental_hits_match_brute_force"),
+})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -74,7 +89,9 @@ NOT_DIFFERENTIABLE = {
     # sources, random numbers and stopping ops
     "Const", "Placeholder", "StopGradient", "RandomUniform", "RandomUniformInt",
     "RandomStandardNormal", "TruncatedNormal", "RandomGamma", "RandomPoissonV2",
-    "RandomShuffle", "Multinomial", "OrthogonalFactor",
+    "RandomShuffle", "Multinomial", "OrthogonalFactor", "UniformCandidateSampler",
+    "LogUniformCandidateSampler", "LearnedUnigramCandidateSampler",
+    "FixedUnigramCandidateSampler", "AllCandidateSampler", "ComputeAccidentalHits",
     # state, checkpoints, summaries and control
     "Assign", "AssignAdd", "AssignSub", "IsVariableInitialized", "ReportUninitialized",
     "ApplyGradientDescent", "ApplyMomentum", "ApplyAdagrad", "ApplyAdam", "ApplyRMSProp",
