@@ -32,6 +32,7 @@ def _w(lab, cell, label, code):
 
 
 L1, L2, L3, L5 = "lab01_graphs", "lab02_ops", "lab03_regression", "lab05_experiments"
+L4 = "lab04_word2vec"
 
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- lab01_graphs
@@ -354,6 +355,176 @@ WRONG_ANSWERS = [
         def accuracy(logits, labels):
             correct = tf.equal(tf.argmax(logits, 0), tf.argmax(labels, 0))
             return tf.reduce_mean(tf.cast(correct, tf.float32))
+        '''),
+    # ---------------------------------------------------------------- lab04_word2vec
+    _w(L4, "q1_batches", "the window stops at the ends of the data", '''
+        def skipgram_batch(data, position, batch_size, num_skips, skip_window):
+            if batch_size % num_skips:
+                raise ValueError("batch_size must be a multiple of num_skips")
+            if num_skips > 2 * skip_window:
+                raise ValueError("num_skips must be at most 2 * skip_window")
+            data = np.asarray(data)
+            n = len(data)
+            offsets = []
+            for d in range(1, skip_window + 1):
+                offsets += [-d, d]
+            offsets = np.array(offsets[:num_skips])
+            centres = (position + np.arange(batch_size // num_skips)) % n
+            batch = np.repeat(data[centres], num_skips).astype(np.int32)
+            contexts = np.clip(centres[:, None] + offsets, 0, n - 1)
+            labels = data[contexts].reshape(batch_size, 1).astype(np.int64)
+            return batch, labels, int((position + batch_size // num_skips) % n)
+        '''),
+    _w(L4, "q1_batches", "right neighbour before left", '''
+        def skipgram_batch(data, position, batch_size, num_skips, skip_window):
+            if batch_size % num_skips:
+                raise ValueError("batch_size must be a multiple of num_skips")
+            if num_skips > 2 * skip_window:
+                raise ValueError("num_skips must be at most 2 * skip_window")
+            data = np.asarray(data)
+            n = len(data)
+            offsets = []
+            for d in range(1, skip_window + 1):
+                offsets += [d, -d]
+            offsets = np.array(offsets[:num_skips])
+            centres = (position + np.arange(batch_size // num_skips)) % n
+            batch = np.repeat(data[centres], num_skips).astype(np.int32)
+            contexts = (centres[:, None] + offsets) % n
+            labels = data[contexts].reshape(batch_size, 1).astype(np.int64)
+            return batch, labels, int((position + batch_size // num_skips) % n)
+        '''),
+    _w(L4, "q1_batches", "next position counts rows, not centres", '''
+        def skipgram_batch(data, position, batch_size, num_skips, skip_window):
+            if batch_size % num_skips:
+                raise ValueError("batch_size must be a multiple of num_skips")
+            if num_skips > 2 * skip_window:
+                raise ValueError("num_skips must be at most 2 * skip_window")
+            data = np.asarray(data)
+            n = len(data)
+            offsets = []
+            for d in range(1, skip_window + 1):
+                offsets += [-d, d]
+            offsets = np.array(offsets[:num_skips])
+            centres = (position + np.arange(batch_size // num_skips)) % n
+            batch = np.repeat(data[centres], num_skips).astype(np.int32)
+            contexts = (centres[:, None] + offsets) % n
+            labels = data[contexts].reshape(batch_size, 1).astype(np.int64)
+            return batch, labels, int((position + batch_size) % n)
+        '''),
+    _w(L4, "q2_model", "no name scopes", '''
+        def build_model(vocab_size, embed_size, num_sampled, learning_rate):
+            center_words = tf.placeholder(tf.int32, shape=[None], name="center_words")
+            target_words = tf.placeholder(tf.int64, shape=[None, 1], name="target_words")
+            embed_matrix = tf.Variable(tf.random_uniform([vocab_size, embed_size], -1.0, 1.0),
+                                       name="embed_matrix")
+            embed = tf.nn.embedding_lookup(embed_matrix, center_words)
+            nce_weight = tf.Variable(
+                tf.truncated_normal([vocab_size, embed_size], stddev=embed_size ** -0.5),
+                name="nce_weight")
+            nce_bias = tf.Variable(tf.zeros([vocab_size]), name="nce_bias")
+            loss = tf.reduce_mean(tf.nn.nce_loss(nce_weight, nce_bias, target_words, embed,
+                                                 num_sampled, vocab_size))
+            train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+            return center_words, target_words, loss, train_op
+        '''),
+    _w(L4, "q2_model", "summed loss instead of the mean", '''
+        def build_model(vocab_size, embed_size, num_sampled, learning_rate):
+            with tf.name_scope("data"):
+                center_words = tf.placeholder(tf.int32, shape=[None], name="center_words")
+                target_words = tf.placeholder(tf.int64, shape=[None, 1], name="target_words")
+            with tf.name_scope("embed"):
+                embed_matrix = tf.Variable(tf.random_uniform([vocab_size, embed_size], -1.0, 1.0),
+                                           name="embed_matrix")
+                embed = tf.nn.embedding_lookup(embed_matrix, center_words)
+            with tf.name_scope("loss"):
+                nce_weight = tf.Variable(
+                    tf.truncated_normal([vocab_size, embed_size], stddev=embed_size ** -0.5),
+                    name="nce_weight")
+                nce_bias = tf.Variable(tf.zeros([vocab_size]), name="nce_bias")
+                loss = tf.reduce_sum(tf.nn.nce_loss(nce_weight, nce_bias, target_words, embed,
+                                                    num_sampled, vocab_size))
+            with tf.name_scope("optimizer"):
+                train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+            return center_words, target_words, loss, train_op
+        '''),
+    _w(L4, "q2_model", "NCE weights tied to the input embeddings", '''
+        def build_model(vocab_size, embed_size, num_sampled, learning_rate):
+            with tf.name_scope("data"):
+                center_words = tf.placeholder(tf.int32, shape=[None], name="center_words")
+                target_words = tf.placeholder(tf.int64, shape=[None, 1], name="target_words")
+            with tf.name_scope("embed"):
+                embed_matrix = tf.Variable(tf.random_uniform([vocab_size, embed_size], -1.0, 1.0),
+                                           name="embed_matrix")
+                embed = tf.nn.embedding_lookup(embed_matrix, center_words)
+            with tf.name_scope("loss"):
+                nce_weight = embed_matrix
+                nce_bias = tf.Variable(tf.zeros([vocab_size]), name="nce_bias")
+                loss = tf.reduce_mean(tf.nn.nce_loss(nce_weight, nce_bias, target_words, embed,
+                                                     num_sampled, vocab_size))
+            with tf.name_scope("optimizer"):
+                train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+            return center_words, target_words, loss, train_op
+        '''),
+    _w(L4, "q3_train", "variables initialized again at every step", '''
+        def train_skipgram(data, vocab_size, steps, embed_size=8, batch_size=64, num_skips=2,
+                           skip_window=1, num_sampled=4, learning_rate=0.5, seed=0):
+            with tf.Graph().as_default():
+                tf.set_random_seed(seed)
+                center_words, target_words, loss, train_op = build_model(
+                    vocab_size, embed_size, num_sampled, learning_rate)
+                embed_matrix = tf.get_default_graph().get_tensor_by_name("embed/embed_matrix:0")
+                losses, position = [], 0
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(steps):
+                        sess.run(tf.global_variables_initializer())
+                        batch, labels, position = skipgram_batch(data, position, batch_size,
+                                                                 num_skips, skip_window)
+                        value, _ = sess.run([loss, train_op],
+                                            {center_words: batch, target_words: labels})
+                        losses.append(float(value))
+                    embeddings = sess.run(embed_matrix)
+            return losses, embeddings
+        '''),
+    _w(L4, "q3_train", "every batch starts at position 0", '''
+        def train_skipgram(data, vocab_size, steps, embed_size=8, batch_size=64, num_skips=2,
+                           skip_window=1, num_sampled=4, learning_rate=0.5, seed=0):
+            with tf.Graph().as_default():
+                tf.set_random_seed(seed)
+                center_words, target_words, loss, train_op = build_model(
+                    vocab_size, embed_size, num_sampled, learning_rate)
+                embed_matrix = tf.get_default_graph().get_tensor_by_name("embed/embed_matrix:0")
+                losses, position = [], 0
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(steps):
+                        batch, labels, _ = skipgram_batch(data, position, batch_size,
+                                                                 num_skips, skip_window)
+                        value, _ = sess.run([loss, train_op],
+                                            {center_words: batch, target_words: labels})
+                        losses.append(float(value))
+                    embeddings = sess.run(embed_matrix)
+            return losses, embeddings
+        '''),
+    _w(L4, "q3_train", "embeddings fetched before training", '''
+        def train_skipgram(data, vocab_size, steps, embed_size=8, batch_size=64, num_skips=2,
+                           skip_window=1, num_sampled=4, learning_rate=0.5, seed=0):
+            with tf.Graph().as_default():
+                tf.set_random_seed(seed)
+                center_words, target_words, loss, train_op = build_model(
+                    vocab_size, embed_size, num_sampled, learning_rate)
+                embed_matrix = tf.get_default_graph().get_tensor_by_name("embed/embed_matrix:0")
+                losses, position = [], 0
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    embeddings = sess.run(embed_matrix)
+                    for _ in range(steps):
+                        batch, labels, position = skipgram_batch(data, position, batch_size,
+                                                                 num_skips, skip_window)
+                        value, _ = sess.run([loss, train_op],
+                                            {center_words: batch, target_words: labels})
+                        losses.append(float(value))
+            return losses, embeddings
         '''),
     # ---------------------------------------------------------------- lab05_experiments
     _w(L5, "q1_save", "no global step: every save overwrites model", '''
