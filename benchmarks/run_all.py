@@ -1,6 +1,8 @@
 """Run every benchmark and print one table (what `make bench` runs).
 
-    python benchmarks/run_all.py [--no-tf] [NAME ...]     # NAME: import, run_overhead, matmul, logreg, graph_view
+    python benchmarks/run_all.py [--no-tf] [NAME ...]
+
+NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec.
 
 Real TensorFlow is timed beside minitf when ~/.cache/tf-oracle/bin/python exists
 (or $MINITF_TF_PYTHON); --no-tf (or MINITF_BENCH_NO_TF=1) skips it.  These are
@@ -17,9 +19,11 @@ import bench_import
 import bench_logreg
 import bench_matmul
 import bench_run_overhead
+import bench_word2vec
 
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
-              "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view}
+              "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view,
+              "word2vec": bench_word2vec}
 
 
 def main(argv):
