@@ -457,8 +457,10 @@ def load_text8(cache_dir=None, url=TEXT8_URL, sha256=TEXT8_SHA256, size=TEXT8_SI
             notes.append(str(e))
         except _download.BadFile as e:
             notes.append("rejected download: %s" % e)
-    elif raw is None:
+    elif raw is None and not notes:  # a bad cached copy already said why
         notes.append("%s is not in %s and downloads are off" % (_TEXT8_FILE, cache_dir))
+    elif raw is None:
+        notes.append("downloads are off")
     if raw is not None:
         words = _split_clean(raw)
         where = os.path.abspath(path)
