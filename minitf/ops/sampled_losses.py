@@ -48,14 +48,12 @@ def _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, n
 
     # One lookup serves true and sampled classes, so each shard is gathered once.
     flat_labels = array_ops.reshape(labels, [-1])
-    n_true = array_ops.shape(flat_labels)[:1]
     all_ids = array_ops.concat([flat_labels, sampled], 0)
     all_w = embedding_lookup(weights, all_ids, partition_strategy=partition_strategy)
     all_b = embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
-    true_w = array_ops.slice(all_w, [0, 0], array_ops.concat([n_true, [-1]], 0))
-    sampled_w = array_ops.slice(all_w, array_ops.concat([n_true, [0]], 0), [-1, -1])
-    true_b = array_ops.slice(all_b, [0], n_true)
-    sampled_b = array_ops.slice(all_b, n_true, [-1])
+    # a split's gradient is one concat, where two slices would need two pads and a sum
+    true_w, sampled_w = array_ops.split(all_w, [-1, num_sampled], 0)
+    true_b, sampled_b = array_ops.split(all_b, [-1, num_sampled], 0)
 
     # true_logits[i, j] = <inputs[i], w[labels[i, j]]> + b[labels[i, j]]
     dim = array_ops.shape(true_w)[1:2]
