@@ -178,6 +178,57 @@ def check_lecture_05(r):
     assert r["same_W"] and r["same_b"], r
 
 
+def check_lecture_04(r):
+    # Section 2: the ring of skip-gram pairs: 'learn', a context in the first batch, is the
+    # last word of the corpus.
+    assert r["last_word"] == "learn" and "learn" in r["first_contexts"], r["first_contexts"]
+    # Section 3: the full softmax step is slower than the sampled ones by well over 10x ...
+    ms = r["step_ms"]
+    assert ms["full softmax"] > 20 * max(ms["NCE"], ms["sampled softmax"]), ms
+    # ... the log-uniform sampler follows the corpus within 1.5x for the 2,000 most frequent
+    # words, and draws the rarest ones up to about 2.5 times too often ...
+    low, high = r["zipf_ratio_2000"]
+    assert 1 / 1.5 < low and high < 1.5, r["zipf_ratio_2000"]
+    assert 1 / 3 < r["zipf_ratio_last"] < 1 / 2, r["zipf_ratio_last"]
+    # ... and one step changes only the looked-up rows.
+    assert r["changed_embed"] == r["distinct_centres"], r
+    assert 0 < r["changed_nce"] <= r["nce_bound"], r
+    # Section 4: "a bit more than one and a half passes"; the loss falls by more than a factor
+    # of ten, most of it in the first few thousand steps.
+    assert 1.5 < r["passes"] < 1.75, r["passes"]
+    first, early, last = r["first_loss"], r["early_loss"], r["last_loss"]
+    assert last < 0.1 * first and first - early > 0.5 * (first - last), (first, early, last)
+    # Section 5: the neighbours the prose names are in the computed lists (6 per word) ...
+    near = r["nearest_words"]
+    assert "column" in near["row"][:3] and "false" in near["true"][:3], near
+    assert {"second", "last"} <= set(near["first"][:3]), near["first"]
+    assert {"tuples", "lists", "tuple"} <= set(near["list"][:3]), near["list"]
+    assert {"files", "filename"} <= set(near["file"]), near["file"]
+    assert {"matlab", "wav"} <= set(near["write"]), near["write"]
+    # ... a strong common direction, stronger for rarer words ...
+    assert r["common_length"] > 0.5, r["common_length"]
+    bands = r["band_cosines"]
+    assert bands == sorted(bands) and bands[0] < bands[-1], bands
+    # ... and the analogies: four on top or nearly, three in the first ten, yes : no far off.
+    ranks = r["analogy_ranks"]
+    for key in ("int:ints::float:floats", "array:arrays::matrix:matrices",
+                "open:close::start:stop", "input:output::read:write"):
+        assert ranks[key] <= 2, (key, ranks)
+    for key in ("row:rows::column:columns", "min:max::minimum:maximum", "small:large::low:high"):
+        assert ranks[key] <= 10, (key, ranks)
+    assert ranks["true:false::yes:no"] > 1000, ranks
+    # Section 6: the projector widgets list the same neighbours as `nearest`, and the files
+    # for TensorBoard's projector are there, the checkpoint holding the trained matrix.
+    assert r["pca_true"][:6] == near["true"] and r["tsne_row"][:6] == near["row"], r
+    assert r["stored_equal"], "the checkpoint does not hold final_embeddings"
+    assert r["n_metadata"] == 5000 and r["metadata_head"] == ["UNK", "the"], r
+    assert r["projector_tensor"] == "embed/embed_matrix:0", r["projector_tensor"]
+    files = r["logdir_files"]
+    assert {"checkpoint", "metadata.tsv", "projector_config.pbtxt",
+            "model.ckpt-30000.index"} <= set(files), files
+    assert any(name.startswith("events.out.tfevents") for name in files), files
+
+
 RESULTS = {
     "05_managing_experiments": (check_lecture_05, {
         "ops_after_import": "len(graph.get_operations())",
@@ -199,6 +250,32 @@ RESULTS = {
         "test_accuracy": "float(test_accuracy)",
         "paths": "{k: v.tolist() for k, v in paths.items()}",
         "final_losses": "{k: float(v) for k, v in final_losses.items()}",
+    }),
+    "04_word2vec": (check_lecture_04, {
+        "last_word": "as_words(ids[-1:])[0]",
+        "first_contexts": "as_words(text.skipgram_batch(ids, 0, 8, NUM_SKIPS, SKIP_WINDOW, "
+                          "rng=np.random.RandomState(0))[1])",
+        "step_ms": "{k: float(v) for k, v in step_ms.items()}",
+        "zipf_ratio_2000": "[float((corpus_share / log_uniform)[:2000].min()), "
+                           "float((corpus_share / log_uniform)[:2000].max())]",
+        "zipf_ratio_last": "float(corpus_share[-1] / log_uniform[-1])",
+        "changed_embed": "changed_embed", "distinct_centres": "distinct_centres",
+        "changed_nce": "changed_nce", "nce_bound": "distinct_contexts + NUM_SAMPLED",
+        "passes": "N_STEPS * BATCH_SIZE / (NUM_SKIPS * len(ids))",
+        "first_loss": "float(np.mean(losses[:100]))",
+        "early_loss": "float(np.mean(losses[2000:3000]))",
+        "last_loss": "float(np.mean(losses[-1000:]))",
+        "nearest_words": "nearest_words",
+        "common_length": "float(np.linalg.norm(common))", "band_cosines": "band_cosines",
+        "analogy_ranks": "analogy_ranks",
+        "pca_true": "[w for _, w, _ in pca_view.neighbours]",
+        "tsne_row": "[w for _, w, _ in tsne_view.neighbours]",
+        "stored_equal": "bool(np.array_equal(tf.train.load_variable(checkpoint, "
+                        "'embed/embed_matrix'), final_embeddings))",
+        "n_metadata": "len(open(metadata_path).read().splitlines())",
+        "metadata_head": "open(metadata_path).read().splitlines()[:2]",
+        "projector_tensor": "config.embeddings[0].tensor_name",
+        "logdir_files": "sorted(os.listdir(LOGDIR))",
     }),
 }
 
