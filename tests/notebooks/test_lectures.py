@@ -335,6 +335,32 @@ def test_results_probe_reads_values_and_checks_can_fail():
     with pytest.raises(AssertionError):
         check_lecture_02({"normal_ops": 10, "lazy_ops": 20})
 
+    near = {"row": ["column", "rows"], "true": ["false", "none"],
+            "first": ["second", "last", "third"], "list": ["tuples", "lists", "tuple"],
+            "file": ["files", "filename"], "write": ["matlab", "wav"]}
+    ranks = {"int:ints::float:floats": 1, "array:arrays::matrix:matrices": 1,
+             "open:close::start:stop": 2, "input:output::read:write": 1,
+             "row:rows::column:columns": 3, "min:max::minimum:maximum": 5,
+             "small:large::low:high": 8, "true:false::yes:no": 4680}
+    good = {"last_word": "learn", "first_contexts": ["learn", "the"],
+            "step_ms": {"full softmax": 240.0, "NCE": 1.4, "sampled softmax": 1.7},
+            "zipf_ratio_2000": [0.8, 1.3], "zipf_ratio_last": 0.4,
+            "changed_embed": 42, "distinct_centres": 42, "changed_nce": 70, "nce_bound": 100,
+            "passes": 1.6, "first_loss": 87.0, "early_loss": 8.0, "last_loss": 3.9,
+            "nearest_words": near, "common_length": 0.7, "band_cosines": [0.2, 0.4, 0.6],
+            "analogy_ranks": ranks, "pca_true": near["true"], "tsne_row": near["row"],
+            "stored_equal": True, "n_metadata": 5000, "metadata_head": ["UNK", "the"],
+            "projector_tensor": "embed/embed_matrix:0",
+            "logdir_files": ["checkpoint", "events.out.tfevents.1.host", "metadata.tsv",
+                             "model.ckpt-30000.index", "projector_config.pbtxt"]}
+    check_lecture_04(good)
+    for key, bad in (("step_ms", {"full softmax": 10.0, "NCE": 1.4, "sampled softmax": 1.7}),
+                     ("changed_embed", 5000), ("last_loss", 50.0), ("stored_equal", False),
+                     ("analogy_ranks", dict(ranks, **{"true:false::yes:no": 1})),
+                     ("logdir_files", ["checkpoint", "metadata.tsv"])):
+        with pytest.raises(AssertionError):
+            check_lecture_04(dict(good, **{key: bad}))
+
 
 @pytest.fixture
 def venv_kernel(tmp_path, monkeypatch):
