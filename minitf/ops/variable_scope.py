@@ -107,7 +107,6 @@ class _VariableStore:
         partitions = list(partitioner(shape=shape, dtype=dtype))
         parts = []
         for i, (part_shape, offset) in enumerate(shard_shapes(shape, partitions)):
-            part_init = initializer
             if from_value:
                 part_init = array_ops.slice(value, offset, part_shape)
             else:
