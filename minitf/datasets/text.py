@@ -50,14 +50,12 @@ import collections
 import errno
 import hashlib
 import importlib.metadata
-import importlib.util
 import itertools
 import operator
 import os
 import re
 import sys
 import sysconfig
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -65,6 +63,7 @@ import zlib
 import numpy as np
 
 from minitf.datasets import _download
+from minitf.io import bundle
 
 __all__ = ["Words", "Vocabulary", "DownloadError", "OfflineFallbackWarning", "tokenize",
            "read_words", "offline_corpus", "load_text8", "build_vocab", "keep_probabilities",
@@ -232,13 +231,8 @@ def read_words(path, encoding="utf-8"):
 
 def _package_root(name):
     """Directory of an installed package, found without importing it (or None)."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return list(spec.submodule_search_locations)[0]
+    dirs = _download.package_dirs(name)
+    return dirs[0] if dirs else None
 
 
 def _docstrings(root):
@@ -331,21 +325,12 @@ def _write_cache(path, words):
     ids = np.fromiter((index.setdefault(w, len(index)) for w in words), "<i4",
                       count=len(words))
     body = " ".join(index).encode("ascii") + b"\n" + ids.tobytes()
-    tmp = None
+    header = b"%s %s\n" % (_CACHE_FORMAT, hashlib.sha256(body).hexdigest().encode())
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
-                                   suffix=".part", dir=os.path.dirname(path))
-        with os.fdopen(fd, "wb") as f:
-            f.write(b"%s %s\n" % (_CACHE_FORMAT, hashlib.sha256(body).hexdigest().encode()))
-            f.write(body)
-        os.replace(tmp, path)
-        tmp = None
+        bundle.atomic_write(path, header + body)
     except OSError:
         pass
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def offline_corpus(source="all", cache_dir=None):
