@@ -1,4 +1,4 @@
-"""Small helpers shared by tests that start servers or count kernel calls."""
+"""Small helpers shared by tests: servers, kernel-call counts, sparse gradients as arrays."""
 import collections
 import contextlib
 import json
@@ -9,7 +9,10 @@ import sys
 import time
 import urllib.request
 
+import numpy as np
+
 from minitf.framework import op_registry
+from minitf.framework.indexed_slices import IndexedSlicesValue
 
 # Real TensorFlow (tf.compat.v1) for cross-checks, where a machine has it: the
 # benchmark oracle that shared/bench/setup_oracle.sh installs.  Tests that need
@@ -17,6 +20,15 @@ from minitf.framework import op_registry
 TF_ORACLE = os.environ.get("MINITF_TF_PYTHON",
                            os.path.expanduser("~/.cache/tf-oracle/bin/python"))
 HAVE_TF_ORACLE = os.path.isfile(TF_ORACLE)
+
+
+def dense_value(value):
+    """A fetched value as an array: an IndexedSlicesValue's rows added up (duplicates add)."""
+    if not isinstance(value, IndexedSlicesValue):
+        return value
+    dense = np.zeros(value.dense_shape, value.values.dtype)
+    np.add.at(dense, value.indices, value.values)
+    return dense
 
 
 def free_port():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.util import dense_value
 
 
 def run(fetches, feed_dict=None, init=False):
@@ -11,13 +12,6 @@ def run(fetches, feed_dict=None, init=False):
         if init:
             sess.run(tf.global_variables_initializer())
         return sess.run(fetches, feed_dict)
-
-
-def densify(slices):
-    """An IndexedSlicesValue as the dense array it stands for (duplicate rows add)."""
-    dense = np.zeros(slices.dense_shape, slices.values.dtype)
-    np.add.at(dense, slices.indices, slices.values)
-    return dense
 
 
 def split(table, n, strategy):
@@ -62,7 +56,7 @@ def test_shard_gradients_are_sparse_and_duplicates_add(strategy):
     want = np.zeros_like(full)
     np.add.at(want, ids.ravel(), up.reshape(-1, 3))
     for g, w in zip(got, split(want, 3, strategy)):
-        np.testing.assert_allclose(densify(g), w, rtol=1e-6)
+        np.testing.assert_allclose(dense_value(g), w, rtol=1e-6)
 
 
 def test_single_table_gradient_lists_one_slice_per_id():
@@ -210,7 +204,7 @@ def test_sparse_lookup_gradient_weights_each_row():
         emb = tf.constant(full)
         out = tf.nn.embedding_lookup_sparse(emb, ids, ws, combiner="sum")
         g, = tf.gradients(tf.reduce_sum(out), emb)
-        got = densify(run(g))
+        got = dense_value(run(g))
     want = np.zeros_like(full)
     want[1], want[4] = 2.0, 1.0 + 3.0
     np.testing.assert_allclose(got, want)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.util import dense_value
 
 RS = np.random.RandomState(0)
 V, D, B = 12, 4, 5
@@ -95,15 +96,6 @@ def test_sampled_softmax_approaches_the_full_softmax_as_num_sampled_grows():
     assert gaps[3] < 0.01 * full  # (a few classes short of all 500, the gap is noise)
 
 
-def dense(g):
-    """A fetched gradient as an array (an IndexedSlicesValue's rows added up)."""
-    if not isinstance(g, tf.IndexedSlicesValue):
-        return g
-    out = np.zeros(g.dense_shape, g.values.dtype)
-    np.add.at(out, g.indices, g.values)
-    return out
-
-
 def numeric_gradient(f, x, eps=1e-6):
     g = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -137,7 +129,7 @@ def test_gradients_match_finite_differences(loss_fn, shards):
 
         def value():
             return sess.run(loss, feed())
-        got = [dense(g) for g in sess.run(grads, feed())]
+        got = [dense_value(g) for g in sess.run(grads, feed())]
         want_w = numeric_gradient(value, w)
         for s in range(shards):
             np.testing.assert_allclose(got[s], want_w[s::shards], rtol=1e-5, atol=1e-8)
