@@ -100,3 +100,11 @@ def engine_main(measure):
     """``script.py --engine ENGINE``: print ``measure(ENGINE)`` as one JSON line."""
     engine = sys.argv[sys.argv.index("--engine") + 1]
     print(json.dumps(measure(engine)))
+
+
+def main(measure, run):
+    """A benchmark script's entry: one engine's JSON with ``--engine``, else the table."""
+    if "--engine" in sys.argv:
+        engine_main(measure)
+    else:
+        print_table(run())

@@ -8,7 +8,6 @@ Targets: at most 0.6x real TF's time per step side by side, and within 1.3x of
 the numpy step (plans fold the gradient's shape arithmetic, so what runs is the
 arithmetic the numpy step does too, plus the session's bookkeeping).
 """
-import sys
 
 import numpy as np
 
@@ -99,7 +98,4 @@ def run(oracle=None):
 
 
 if __name__ == "__main__":
-    if "--engine" in sys.argv:
-        _common.engine_main(measure)
-    else:
-        _common.print_table(run())
+    _common.main(measure, run)

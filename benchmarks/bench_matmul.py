@@ -4,7 +4,6 @@ This is the BLAS roofline: minitf hands the product to numpy, so its time should
 match numpy's; the gap is the engine's per-run overhead plus the fetch copy.
 """
 import statistics
-import sys
 
 import numpy as np
 
@@ -67,7 +66,4 @@ def run(oracle=None):
 
 
 if __name__ == "__main__":
-    if "--engine" in sys.argv:
-        _common.engine_main(measure)
-    else:
-        _common.print_table(run())
+    _common.main(measure, run)

@@ -5,7 +5,6 @@
 repeats) beside the same arithmetic done directly in numpy and in plain Python,
 and beside real TensorFlow when its interpreter is available.  Target: <= 20 µs.
 """
-import sys
 
 import numpy as np
 
@@ -75,7 +74,4 @@ def run(oracle=None):
 
 
 if __name__ == "__main__":
-    if "--engine" in sys.argv:
-        _common.engine_main(measure)
-    else:
-        _common.print_table(run())
+    _common.main(measure, run)

@@ -9,7 +9,6 @@ step side by side, and a time per step that does not grow with the vocabulary
 (10k, 50k and 500k rows).
 """
 import math
-import sys
 
 import numpy as np
 
@@ -89,7 +88,4 @@ def run(oracle=None):
 
 
 if __name__ == "__main__":
-    if "--engine" in sys.argv:
-        _common.engine_main(measure)
-    else:
-        _common.print_table(run())
+    _common.main(measure, run)
