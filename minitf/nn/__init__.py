@@ -1,4 +1,5 @@
-"""``tf.nn``: activations, softmax and cross entropies, dropout, top_k, embeddings.
+"""``tf.nn``: activations, softmax and cross entropies, dropout, top_k, embeddings,
+convolution and pooling.
 
 The ops live in ``minitf.ops.nn_ops``; this namespace re-exports them together
 with the few math ops TensorFlow also lists under ``tf.nn``.
@@ -19,4 +20,11 @@ from minitf.ops.candidate_sampling_ops import (all_candidate_sampler,  # noqa: F
                                                learned_unigram_candidate_sampler,
                                                log_uniform_candidate_sampler,
                                                uniform_candidate_sampler)
+from minitf.ops.conv_ops import (atrous_conv2d, conv1d, conv2d,  # noqa: F401
+                                 conv2d_backprop_filter, conv2d_backprop_input,
+                                 conv2d_transpose, convolution, depthwise_conv2d,
+                                 depthwise_conv2d_native,
+                                 depthwise_conv2d_native_backprop_filter,
+                                 depthwise_conv2d_native_backprop_input, separable_conv2d)
+from minitf.ops.pooling_ops import avg_pool, max_pool, max_pool_with_argmax  # noqa: F401
 from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401
