@@ -25,6 +25,7 @@ from minitf.framework import errors
 from minitf.framework.graph import Tensor, convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
+from minitf.kernels import optimizers as optimizer_kernels
 from minitf.kernels import scatter as kernels
 from minitf.ops.op_util import (FLOATS, check_dtype, index_tensor, make_op, op_scope,
                                 variable_ref)
@@ -277,23 +278,18 @@ def _adam_kernel(ctx, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad)
     _same(ctx, var, "v", v)
     _same(ctx, var, "grad", grad)
     alpha = lr * np.sqrt(1 - beta2_power) / (1 - beta1_power)
-    m_new = np.subtract(grad, m, out=...)
-    m_new *= 1 - beta1
-    m_new += m
-    v_new = np.square(grad, out=...)
-    v_new -= v
-    v_new *= 1 - beta2
-    v_new += v
-    if ctx.attrs["use_nesterov"]:
-        step = np.multiply(grad, 1 - beta1, out=...)
-        step += beta1 * m_new
-        step *= alpha
-    else:
-        step = np.multiply(m_new, alpha, out=...)
-    denom = np.sqrt(v_new)
-    denom += epsilon
-    step /= denom
-    np.subtract(var, step, out=step)
+    # numba has no float16: half variables update in float32, rounded once at the end
+    work = np.float32 if var.dtype == np.float16 else var.dtype
+    t = np.dtype(work).type
+
+    def flat(a):
+        return np.ascontiguousarray(a, work).reshape(-1)
+
+    step, m_new, v_new = (np.empty(var.shape, work) for _ in range(3))
+    optimizer_kernels.adam(flat(var), flat(m), flat(v), flat(grad), t(alpha), t(1 - beta1),
+                           t(1 - beta2), t(beta1), t(epsilon), bool(ctx.attrs["use_nesterov"]),
+                           step.reshape(-1), m_new.reshape(-1), v_new.reshape(-1))
+    step, m_new, v_new = (a.astype(var.dtype, copy=False) for a in (step, m_new, v_new))
     _write(ctx, 1, m_new)
     _write(ctx, 2, v_new)
     _write(ctx, 0, step)
