@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py [--no-tf] [NAME ...]
 
-NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec.
+NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec, conv.
 
 Real TensorFlow is timed beside minitf when ~/.cache/tf-oracle/bin/python exists
 (or $MINITF_TF_PYTHON); --no-tf (or MINITF_BENCH_NO_TF=1) skips it.  These are
@@ -14,6 +14,7 @@ import sys
 import time
 
 import _common
+import bench_conv
 import bench_graph_view
 import bench_import
 import bench_logreg
@@ -23,7 +24,7 @@ import bench_word2vec
 
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
               "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view,
-              "word2vec": bench_word2vec}
+              "word2vec": bench_word2vec, "conv": bench_conv}
 
 
 def main(argv):
