@@ -35,7 +35,8 @@ __all__ = [
     "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
     "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
     # normalization and statistics
-    "l2_loss", "moments", "l2_normalize", "batch_normalization", "zero_fraction",
+    "l2_loss", "moments", "l2_normalize", "batch_normalization", "zero_fraction", "lrn",
+    "local_response_normalization",
     # selection, lookup, regularization
     "top_k", "in_top_k", "dropout",
 ]
@@ -892,6 +893,75 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
             inv = inv * scale
         shift = offset - mean * inv if offset is not None else -mean * inv
         return x * math_ops.cast(inv, x.dtype) + math_ops.cast(shift, x.dtype)
+
+
+# -- LRN (local response normalization) ------------------------------------------------------
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5,  # noqa: A002
+                                 name=None):
+    """Divide each channel by a power of the squared activity of its neighbour channels.
+
+    ``sqr_sum[..., d] = Σ input[..., d - r : d + r + 1]²`` (channels past either end count
+    as zero) and ``output = input / (bias + alpha · sqr_sum) ** beta``, over the last axis
+    of a 4-D input (AlexNet's normalization). TF 1.x takes half and float32; float64 is
+    accepted too.
+
+    Example:
+        >>> tf.nn.lrn(tf.ones([1, 1, 1, 3]), depth_radius=1, bias=0., alpha=1., beta=1.)
+        ... # [[[[1/2, 1/3, 1/2]]]]
+    """
+    with op_scope(name, "LRN", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        check_dtype("LRN", x, FLOATS, "input")
+        return make_op("LRN", [x], [x.dtype], scope,
+                       {"depth_radius": int(depth_radius), "bias": float(bias),
+                        "alpha": float(alpha), "beta": float(beta), "T": x.dtype})._outputs[0]
+
+
+lrn = local_response_normalization
+
+
+def _window_sum_numpy(a, r):
+    padded = np.pad(a, [(0, 0)] * (a.ndim - 1) + [(r, r)])
+    c = a.shape[-1]
+    return sum(padded[..., i:i + c] for i in range(2 * r + 1))
+
+
+def _window_sum(t, r):
+    """The same channel-window sum as graph ops, so LRN's gradient differentiates again."""
+    padded = array_ops.pad(t, [[0, 0]] * 3 + [[r, r]])
+    c = array_ops.shape(t)[-1:]
+    parts = [array_ops.slice(padded, [0, 0, 0, i], array_ops.concat([[-1, -1, -1], c], 0))
+             for i in range(2 * r + 1)]
+    return math_ops.add_n(parts)
+
+
+def _lrn_kernel(ctx, x):
+    if np.ndim(x) != 4:
+        raise invalid(ctx, "input must be 4-dimensional")
+    a = ctx.attrs
+    norm = a["bias"] + a["alpha"] * _window_sum_numpy(x * x, a["depth_radius"])
+    return (x / norm ** a["beta"]).astype(x.dtype, copy=False)
+
+
+def _lrn_shape(op):
+    shape = op._inputs[0].shape
+    if shape.ndims is not None and shape.ndims != 4:
+        raise ValueError("Shape must be rank 4 but is rank %d" % shape.ndims)
+    return [shape if shape.ndims is not None else TensorShape([None] * 4)]
+
+
+def _lrn_grad(op, g):
+    # y = x·n^-β with n = bias + α·S(x²), S the (self-adjoint) window sum:
+    # dx = G·n^-β - 2αβ·x·S(G·x·n^(-β-1))
+    x = op._inputs[0]
+    a = op._attrs
+    r, alpha, beta = a["depth_radius"], a["alpha"], a["beta"]
+    norm = a["bias"] + alpha * _window_sum(x * x, r)
+    inner = _window_sum(g * x * norm ** (-beta - 1.0), r)
+    return [g * norm ** -beta - (2.0 * alpha * beta) * x * inner]
+
+
+register("LRN", _lrn_kernel, _lrn_shape, _lrn_grad)
 
 
 def zero_fraction(value, name=None):

@@ -334,6 +334,48 @@ def statistics_cases():
     ]
 
 
+def np_lrn(x, r=5, bias=1.0, alpha=1.0, beta=0.5):
+    """TF's documented formula, one channel at a time."""
+    x = f64(x)
+    out = np.empty_like(x)
+    c = x.shape[-1]
+    for d in range(c):
+        window = x[..., max(0, d - r):min(c, d + r + 1)]
+        out[..., d] = x[..., d] / (bias + alpha * np.sum(window ** 2, axis=-1)) ** beta
+    return out
+
+
+def lrn_cases():
+    return [
+        Case("LRN", tf.nn.lrn, same(np_lrn), [normal((2, 3, 2, 7))], id="LRN_defaults"),
+        Case("LRN", lambda x: tf.nn.local_response_normalization(x, 2, 2.0, 1e-1, 0.75),
+             same(lambda x: np_lrn(x, 2, 2.0, 1e-1, 0.75)), [normal((1, 2, 3, 6), np.float64)],
+             id="LRN_alexnet_like"),
+        # radius wider than the channels: every channel sees all of them
+        Case("LRN", lambda x: tf.nn.lrn(x, depth_radius=4, bias=0.5, alpha=0.3, beta=1.0),
+             same(lambda x: np_lrn(x, 4, 0.5, 0.3, 1.0)), [normal((1, 1, 2, 3))],
+             id="LRN_radius_past_channels"),
+        Case("LRN", lambda x: tf.nn.lrn(x, depth_radius=0, bias=1.0, alpha=2.0, beta=0.5),
+             same(lambda x: np_lrn(x, 0, 1.0, 2.0, 0.5)), [normal((1, 2, 2, 1))],
+             id="LRN_radius_0_one_channel"),
+    ]
+
+
+def test_lrn_rejects_inputs_that_are_not_4d():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 3"):
+            tf.nn.lrn(tf.zeros([2, 3, 4]))
+        x = tf.placeholder(tf.float32)
+        y = tf.nn.lrn(x, name="norm1")
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match="input must be 4-dimensional") as err:
+                sess.run(y, {x: np.zeros((2, 2), np.float32)})
+        assert err.value.op.name == "norm1"
+        with pytest.raises(TypeError):
+            tf.nn.lrn(tf.zeros([1, 1, 1, 2], tf.int32))
+
+
 def selection_cases():
     ties = np.array([[1., 3., 3., 2., 3.], [5., 5., 5., 5., 5.]], np.float32)
     preds = np.array([[0.1, 0.5, 0.5, 0.2], [0.4, 0.3, 0.2, 0.1], [1., 2., np.inf, 0.],
@@ -377,7 +419,7 @@ def selection_cases():
 
 
 CASES = (activation_cases() + bias_cases() + softmax_cases() + xent_cases()
-         + statistics_cases() + selection_cases())
+         + statistics_cases() + lrn_cases() + selection_cases())
 
 
 @pytest.mark.parametrize("case", CASES, ids=repr)
@@ -741,5 +783,6 @@ def test_nn_namespace_lists_the_brief():
                  "softmax_cross_entropy_with_logits_v2",
                  "sparse_softmax_cross_entropy_with_logits",
                  "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
-                 "relu_layer", "xw_plus_b"]:
+                 "relu_layer", "xw_plus_b", "lrn",
+                 "local_response_normalization"]:
         assert callable(getattr(tf.nn, name)), name
