@@ -249,8 +249,17 @@ class KernelContext:
 
     state = property(lambda self: self.session._state,
                      doc="The session's runtime state (variable values, RNG counters...).")
-    env = property(lambda self: self.session._running.env,
+    env = property(lambda self: self.session._running.values[0],
                    doc="Tensor -> value of this thread's run in progress (control flow).")
+
+    @property
+    def scratch(self):
+        """A dict that lives for this run only (a fresh one outside a run, e.g. when folding).
+
+        Kernels that derive the same thing from the same tensor (im2col patches) share it here.
+        """
+        values = getattr(self.session._running, "values", None)
+        return values[1] if values else {}
 
     def run_context(self, ctx, env, targets):
         """Run the ops of control-flow context ``ctx`` that ``targets`` need."""

@@ -60,21 +60,21 @@ class BaseSession:
         fed = [feed_value(t, v, dt, shape)
                for (t, dt, shape), v in zip(plan.feeds, feed_dict.values())]
         variant = plan.variant(fed)
-        env = dict(variant.constants)
-        env.update(zip(plan.fed, fed))
-        self._running.env = env
-        self._execute(variant.steps, env)
-        self.last_plan = variant
-        self.last_env = env if _keep_values[0] else None
+        env = {**variant.constants, **dict(zip(plan.fed, fed))}
+        outer = getattr(self._running, "values", None)  # a kernel may run a nested session
+        self._running.values = env, {}  # this run's tensor values and its kernels' scratch
+        try:
+            self._execute(variant.steps, env)
+        finally:
+            self._running.values = outer  # nothing of the run outlives it but last_env
+        self.last_plan, self.last_env = variant, (env if _keep_values[0] else None)
         try:
             values = [fetched(env[t]) for t in plan.fetches]
         except KeyError as e:
             raise errors.InvalidArgumentError(
                 None, e.args[0].op, "Retval for '%s' does not have a value: it was computed in "
                 "a cond branch that did not run." % e.args[0].name) from None
-        if plan.single:
-            return values[0] if values else None
-        return plan.mapper.build(values)
+        return (values[0] if values else None) if plan.single else plan.mapper.build(values)
 
     def _execute(self, steps, env):
         kctx = None

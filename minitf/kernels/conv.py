@@ -45,6 +45,10 @@ class Window:
         self.ho, self.pt, self.pb = output_size(h, kh, self.sh, self.dh, padding)
         self.wo, self.pl, self.pr = output_size(w, kw, self.sw, self.dw, padding)
 
+    def key(self):
+        """The geometry as a tuple: equal keys slide the same window over the same image."""
+        return tuple(getattr(self, name) for name in self.__slots__)
+
     def taps(self):
         """``(a, b, rows, cols)`` per filter tap: the slices of the padded image it reads."""
         for a in range(self.kh):
@@ -124,16 +128,24 @@ def col2im(cols, shape, win):
     return dx
 
 
-def conv2d(x, f, win):
-    """``y[n,i,j,o] = Σ x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, c] · f[a,b,c,o]``."""
-    kh, kw, c, o = f.shape
-    cols = im2col(x, win).reshape(-1, kh * kw * c)
+def patches(x, win):
+    """``im2col`` as the matrix ``[n·ho·wo, kh·kw·c]`` that conv2d and its filter gradient use."""
+    return im2col(x, win).reshape(-1, win.kh * win.kw * x.shape[3])
+
+
+def conv2d(x, f, win, cols=None):
+    """``y[n,i,j,o] = Σ x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, c] · f[a,b,c,o]``.
+
+    ``cols`` may pass in ``patches(x, win)`` when the caller has them already.
+    """
+    cols = patches(x, win) if cols is None else cols
+    o = f.shape[3]
     return blas.matmul(cols, f.reshape(-1, o)).reshape(x.shape[0], win.ho, win.wo, o)
 
 
-def conv2d_backprop_filter(x, filter_shape, dy, win):
-    """∂L/∂f for ``y = conv2d(x, f)``, given ``dy = ∂L/∂y``."""
-    cols = im2col(x, win).reshape(-1, int(np.prod(filter_shape[:3])))
+def conv2d_backprop_filter(x, filter_shape, dy, win, cols=None):
+    """∂L/∂f for ``y = conv2d(x, f)``, given ``dy = ∂L/∂y`` (and optionally ``patches(x)``)."""
+    cols = patches(x, win) if cols is None else cols
     return blas.matmul(cols.T, dy.reshape(-1, filter_shape[3])).reshape(filter_shape)
 
 

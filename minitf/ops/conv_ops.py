@@ -222,7 +222,14 @@ def _conv2d_kernel(ctx, x, f):
     x = to_nhwc(x, fmt)
     _check_depth(ctx, x.shape[3], f.shape[2])
     win = make_window(ctx, x.shape, f.shape[0], f.shape[1])
-    return from_nhwc(conv.conv2d(x, f, win), fmt)
+    cols = conv.patches(x, win)
+    if any(c.type == "Conv2DBackpropFilter" for c in ctx.op._inputs[0].consumers()):
+        ctx.scratch[_patches_key(ctx.op, win)] = cols  # the filter gradient reads them again
+    return from_nhwc(conv.conv2d(x, f, win, cols), fmt)
+
+
+def _patches_key(op, win):
+    return "patches", op._inputs[0], win.key()
 
 
 def _conv2d_shape(op):
@@ -334,8 +341,13 @@ def _backprop_filter_kernel(backprop):
         _check_depth(ctx, x.shape[3], shape[2])
         win = make_window(ctx, x.shape, shape[0], shape[1])
         _check_out_backprop(ctx, dy, win)
-        return backprop(x, shape, dy, win)
+        return backprop(ctx, x, shape, dy, win)
     return kernel
+
+
+def _conv2d_filter_backprop(ctx, x, shape, dy, win):
+    cols = ctx.scratch.pop(_patches_key(ctx.op, win), None)  # from this run's Conv2D, if any
+    return conv.conv2d_backprop_filter(x, shape, dy, win, cols)
 
 
 def _conv2d_backprop_filter_grad(op, g):
@@ -344,7 +356,7 @@ def _conv2d_backprop_filter_grad(op, g):
             _same_conv("Conv2D", op, x, g)]
 
 
-register("Conv2DBackpropFilter", _backprop_filter_kernel(conv.conv2d_backprop_filter),
+register("Conv2DBackpropFilter", _backprop_filter_kernel(_conv2d_filter_backprop),
          _sized_shape(1), _conv2d_backprop_filter_grad)
 
 
@@ -416,7 +428,8 @@ register("DepthwiseConv2dNativeBackpropInput",
          _backprop_input_kernel(conv.depthwise_backprop_input), _sized_shape(0),
          _depthwise_backprop_input_grad)
 register("DepthwiseConv2dNativeBackpropFilter",
-         _backprop_filter_kernel(conv.depthwise_backprop_filter), _sized_shape(1),
+         _backprop_filter_kernel(lambda ctx, *args: conv.depthwise_backprop_filter(*args)),
+         _sized_shape(1),
          _depthwise_backprop_filter_grad)
 
 

@@ -912,9 +912,11 @@ def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, bet
     with op_scope(name, "LRN", [input]) as scope:
         x = convert_to_tensor(input, name="input")
         check_dtype("LRN", x, FLOATS, "input")
+        # float attrs are float32 in a GraphDef, so round them now as TF does
+        f32 = lambda v: float(np.float32(v))  # noqa: E731
         return make_op("LRN", [x], [x.dtype], scope,
-                       {"depth_radius": int(depth_radius), "bias": float(bias),
-                        "alpha": float(alpha), "beta": float(beta), "T": x.dtype})._outputs[0]
+                       {"depth_radius": int(depth_radius), "bias": f32(bias),
+                        "alpha": f32(alpha), "beta": f32(beta), "T": x.dtype})._outputs[0]
 
 
 lrn = local_response_normalization

@@ -522,3 +522,31 @@ def test_the_namespace_lists_each_op_function():
         assert getattr(tf.nn, name) is getattr(conv_ops, name)
     for name in ("max_pool", "avg_pool", "max_pool_with_argmax"):
         assert getattr(tf.nn, name) is getattr(pooling_ops, name)
+
+
+def test_filter_gradient_reuses_the_forward_patches_of_the_same_run(monkeypatch):
+    from minitf.kernels import conv
+    calls = []
+    real = conv.im2col
+    monkeypatch.setattr(conv, "im2col", lambda x, win: calls.append(x.shape) or real(x, win))
+    rng = np.random.default_rng(3)
+    x0 = rng.standard_normal((2, 6, 5, 3)).astype(np.float32)
+    f0 = rng.standard_normal((3, 3, 3, 4)).astype(np.float32)
+    with tf.Graph().as_default():
+        x, f = tf.placeholder(tf.float32), tf.Variable(f0)
+        y = tf.nn.conv2d(x, f, [1, 2, 1, 1], "SAME")
+        (df,) = tf.gradients(tf.reduce_sum(y * y), [f])
+        with tf.Session() as sess:
+            sess.run(f.initializer)
+            y1, df1 = sess.run([y, df], {x: x0})
+            assert len(calls) == 1  # one im2col for the forward pass and the filter gradient
+            assert sess._running.values is None  # the shared patches died with the run
+            df2 = sess.run(df, {x: x0 + 1})  # a new run computes its own patches
+            assert len(calls) == 2
+    dy = 2 * ref_conv(x0, f0, (2, 1), "SAME")
+    np.testing.assert_allclose(y1, dy / 2, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(df1, ref_backprop_filter(x0, f0.shape, dy, (2, 1), "SAME"),
+                               rtol=1e-3, atol=1e-3)
+    dy2 = 2 * ref_conv(x0 + 1, f0, (2, 1), "SAME")
+    np.testing.assert_allclose(df2, ref_backprop_filter(x0 + 1, f0.shape, dy2, (2, 1), "SAME"),
+                               rtol=1e-3, atol=1e-3)
