@@ -14,9 +14,14 @@ does not load this package, because ipywidgets and networkx are slow to import.
 * ``EmbeddingProjector(embeddings, labels)`` draws word vectors in 2-D (PCA or t-SNE)
   and highlights a searched or clicked word's nearest neighbours (cosine); its pure
   parts are ``pca_2d(x)`` and ``nearest(embeddings, index, k)``.
+* ``KernelExplorer(image, kernel)`` shows an image, a 3×3 or 5×5 kernel (a preset from
+  ``KERNELS`` or typed in) and their convolution, run by minitf on every edit;
+  ``KernelExplorer.for_convnet(sess, images, x, layers)`` a trained convnet's filters
+  and feature maps for one input (a ``ConvnetExplorer``).
 """
 from minitf.framework.session import keep_run_values
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
+from minitf.widgets.kernel_explorer import KERNELS, ConvnetExplorer, KernelExplorer
 from minitf.widgets.projector import EmbeddingProjector, nearest, pca_2d
 from minitf.widgets.scope_tree import auxiliary_ops
 from minitf.widgets.training_monitor import TrainingMonitor
@@ -25,5 +30,6 @@ from minitf.widgets.training_monitor import TrainingMonitor
 # from the moment the widgets are loaded (a script without widgets keeps none).
 keep_run_values()
 
-__all__ = ["EmbeddingProjector", "GraphView", "TrainingMonitor", "auxiliary_ops", "nearest",
-           "op_kind", "pca_2d", "show_graph", "subgraph_ops"]
+__all__ = ["KERNELS", "ConvnetExplorer", "EmbeddingProjector", "GraphView", "KernelExplorer",
+           "TrainingMonitor", "auxiliary_ops", "nearest", "op_kind", "pca_2d", "show_graph",
+           "subgraph_ops"]
