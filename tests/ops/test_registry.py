@@ -72,6 +72,18 @@ DEDICATED.update({
     "ComputeAccidentalHits": ("tests.ops.test_candidate_sampling",
                               "test_accidental_hits_match_brute_force"),
 })
+DEDICATED.update({
+    "EncodePng": ("tests.ops.test_image_ops", "test_png_round_trips_both_ways_with_pillow"),
+    "DecodePng": ("tests.ops.test_image_ops", "test_png_round_trips_both_ways_with_pillow"),
+    "EncodeJpeg": ("tests.ops.test_image_ops",
+                   "test_jpeg_decodes_as_pillow_and_encodes_within_tolerance"),
+    "DecodeJpeg": ("tests.ops.test_image_ops",
+                   "test_jpeg_decodes_as_pillow_and_encodes_within_tolerance"),
+    "DecodeGif": ("tests.ops.test_image_ops", "test_gif_frames_and_the_single_frame_rule"),
+    "DecodeBmp": ("tests.ops.test_image_ops", "test_bmp_decodes_pillows_24_and_32_bit_files"),
+    "DecodeImage": ("tests.ops.test_image_ops",
+                    "test_decode_image_dispatches_on_the_leading_bytes"),
+})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -102,6 +114,9 @@ NOT_DIFFERENTIABLE = {
     "HistogramSummary",
     "ImageSummary", "AudioSummaryV2", "TensorSummaryV2", "MergeSummary", "NoOp", "Assert",
     "LoopVar", "WhileGrad",
+    # image codecs (bytes in or out) and ResizeArea, which TF leaves without a gradient
+    "DecodeJpeg", "DecodePng", "DecodeGif", "DecodeBmp", "DecodeImage", "EncodePng",
+    "EncodeJpeg", "ResizeArea",
 }
 
 # Ops whose kernel never runs in correct use, because their owner provides the value:
