@@ -2,7 +2,8 @@
 
 Each entry is an expression evaluated with ``tf`` (the engine), ``sess`` (a
 Session on a fresh default graph) and a few placeholders: ``x_`` float32 [None],
-``a_``/``b_`` float32 scalars, ``p_int`` int32 [None], ``b3_`` float32 [3].
+``a_``/``b_`` float32 scalars, ``p_int`` int32 [None], ``b3_`` float32 [3], ``x_4``
+float32 of rank 4.
 """
 CASES = {
  "int_div": "sess.run([tf.constant(7)/tf.constant(2), tf.constant(-7)//2, tf.constant(-7) % 3, tf.div(-7, 2), tf.truediv(7,2)])",
@@ -73,6 +74,32 @@ CASES = {
  "selu": "sess.run(tf.nn.selu(tf.constant([1., -2.])))",
  "bias_add_grad": "sess.run(tf.gradients(tf.reduce_sum(tf.nn.bias_add(tf.ones([2,3]), b3_)), b3_), {b3_: [1.,2.,3.]})",
  "var_scope": "(lambda: [tf.get_variable('v', [1]).name for _ in [0]])()",
+ # convolution, pooling, normalization and images (issue 8)
+ "conv_same_stride2": "sess.run(tf.nn.conv2d(tf.reshape(tf.range(25.), [1, 5, 5, 1]), tf.ones([3, 3, 1, 1]), [1, 2, 2, 1], 'SAME'))",
+ "conv_even_kernel_same": "sess.run(tf.nn.conv2d(tf.reshape(tf.range(32.), [1, 4, 4, 2]), tf.reshape(tf.range(8.), [2, 2, 2, 1]), [1, 1, 1, 1], 'SAME'))",
+ "conv_dilated_valid": "sess.run(tf.nn.conv2d(tf.reshape(tf.range(49.), [1, 7, 7, 1]), tf.reshape(tf.range(9.), [3, 3, 1, 1]), [1, 1, 1, 1], 'VALID', dilations=[1, 2, 2, 1]))",
+ "conv_grads": "(lambda x, f: sess.run(tf.gradients(tf.reduce_sum(tf.nn.conv2d(x, f, [1, 2, 1, 1], 'SAME') ** 2), [x, f])))(tf.reshape(tf.range(30.) / 10., [1, 5, 3, 2]), tf.reshape(tf.range(24.) / 24., [2, 2, 2, 3]))",
+ "conv_transpose": "sess.run(tf.nn.conv2d_transpose(tf.reshape(tf.range(8.), [1, 2, 2, 2]), tf.reshape(tf.range(36.), [3, 3, 2, 2]), [1, 4, 4, 2], [1, 2, 2, 1], 'SAME'))",
+ "depthwise": "sess.run(tf.nn.depthwise_conv2d(tf.reshape(tf.range(18.), [1, 3, 3, 2]), tf.reshape(tf.range(16.), [2, 2, 2, 2]), [1, 1, 1, 1], 'SAME'))",
+ "atrous": "sess.run(tf.nn.atrous_conv2d(tf.reshape(tf.range(36.), [1, 6, 6, 1]), tf.ones([2, 2, 1, 1]), 2, 'SAME'))",
+ "conv1d": "sess.run(tf.nn.conv1d(tf.reshape(tf.range(12.), [1, 6, 2]), tf.reshape(tf.range(12.), [3, 2, 2]), 2, 'SAME'))",
+ "max_pool_same": "sess.run(tf.nn.max_pool(tf.reshape(tf.range(25.), [1, 5, 5, 1]), [1, 2, 2, 1], [1, 2, 2, 1], 'SAME'))",
+ "max_pool_tie_grad": "sess.run(tf.gradients(tf.nn.max_pool(x_4, [1, 2, 2, 1], [1, 1, 1, 1], 'VALID'), x_4), {x_4: np.ones([1, 3, 3, 1], np.float32)})",
+ "avg_pool_same": "sess.run(tf.nn.avg_pool(tf.reshape(tf.range(25.), [1, 5, 5, 1]), [1, 3, 3, 1], [1, 2, 2, 1], 'SAME'))",
+ "avg_pool_grad": "sess.run(tf.gradients(tf.nn.avg_pool(x_4, [1, 3, 3, 1], [1, 2, 2, 1], 'SAME'), x_4), {x_4: np.ones([1, 5, 5, 1], np.float32)})",
+ "max_pool_argmax": "[v.tolist() for v in sess.run(tf.nn.max_pool_with_argmax(tf.reshape(tf.range(32.) % 7., [1, 4, 4, 2]), [1, 2, 2, 1], [1, 2, 2, 1], 'SAME'))]",
+ "lrn": "sess.run(tf.nn.lrn(tf.reshape(tf.range(12.) / 6., [1, 1, 2, 6]), depth_radius=2, bias=1., alpha=0.5, beta=0.75))",
+ "lrn_grad": "sess.run(tf.gradients(tf.reduce_sum(tf.nn.lrn(x_4, 1, 2., 0.3, 0.5) * tf.range(4.)), x_4), {x_4: np.arange(8, dtype=np.float32).reshape(1, 1, 2, 4) / 4})",
+ "resize_bilinear": "sess.run(tf.image.resize_images(tf.reshape(tf.range(16.), [1, 4, 4, 1]), [3, 6]))",
+ "resize_bilinear_corners": "sess.run(tf.image.resize_bilinear(tf.reshape(tf.range(9.), [1, 3, 3, 1]), [5, 4], align_corners=True))",
+ "resize_half_pixel": "sess.run(tf.image.resize_bilinear(tf.reshape(tf.range(9.), [1, 3, 3, 1]), [2, 5], half_pixel_centers=True))",
+ "resize_nearest": "sess.run(tf.image.resize_images(tf.reshape(tf.range(16), [1, 4, 4, 1]), [3, 5], tf.image.ResizeMethod.NEAREST_NEIGHBOR))",
+ "resize_grad": "sess.run(tf.gradients(tf.reduce_sum(tf.image.resize_bilinear(x_4, [5, 3]) * tf.reshape(tf.range(15.), [1, 5, 3, 1])), x_4), {x_4: np.ones([1, 3, 2, 1], np.float32)})",
+ "grayscale": "sess.run(tf.image.rgb_to_grayscale(tf.constant([[[10., 200., 30.], [0., 0., 255.]]])))",
+ "standardize": "sess.run(tf.image.per_image_standardization(tf.reshape(tf.range(12.), [2, 2, 3])))",
+ "convert_dtype": "sess.run([tf.image.convert_image_dtype(tf.constant([0, 128, 255], tf.uint8), tf.float32), tf.image.convert_image_dtype(tf.constant([0., 0.5, 1.]), tf.uint8)])",
+ "crop_box": "sess.run(tf.image.crop_to_bounding_box(tf.reshape(tf.range(48), [4, 4, 3]), 1, 2, 2, 2))",
+ "flip": "sess.run(tf.image.flip_left_right(tf.reshape(tf.range(6), [1, 3, 2])))",
  # errors: the class is what is compared (TF 2's OperatorNotAllowedInGraphError for
  # iterating or bool() on a tensor is TF 1.x's TypeError; tests/framework pins that)
  "err_unfed": "sess.run(x_ * 2.)",

@@ -35,6 +35,7 @@ for name, expr in CASES.items():
     x_ = tf.placeholder(tf.float32, [None])
     a_, b_ = tf.placeholder(tf.float32, []), tf.placeholder(tf.float32, [])
     p_int, b3_ = tf.placeholder(tf.int32, [None]), tf.placeholder(tf.float32, [3])
+    x_4 = tf.placeholder(tf.float32, [None] * 4)
     try:
         with tf.Session() as sess:
             out[name] = text(eval(expr))
