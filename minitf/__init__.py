@@ -38,6 +38,7 @@ from minitf.ops.importer import import_graph_def  # noqa: F401
 from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402
 from minitf import losses, nn  # noqa: F401,E402
+from minitf import layers  # noqa: F401,E402
 from minitf import image  # noqa: F401,E402
 
 newaxis = None

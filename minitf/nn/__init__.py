@@ -6,6 +6,7 @@ with the few math ops TensorFlow also lists under ``tf.nn``.
 """
 from minitf.ops.math_ops import sigmoid, tanh  # noqa: F401
 from minitf.ops.nn_ops import (batch_normalization, bias_add, crelu, dropout, elu,  # noqa: F401
+                               fused_batch_norm,
                                in_top_k, l2_loss, l2_normalize, leaky_relu,
                                local_response_normalization, lrn,
                                log_softmax, moments, relu, relu6, relu_layer, selu,

@@ -35,7 +35,8 @@ __all__ = [
     "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
     "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
     # normalization and statistics
-    "l2_loss", "moments", "l2_normalize", "batch_normalization", "zero_fraction", "lrn",
+    "l2_loss", "moments", "l2_normalize", "batch_normalization", "fused_batch_norm",
+    "zero_fraction", "lrn",
     "local_response_normalization",
     # selection, lookup, regularization
     "top_k", "in_top_k", "dropout",
@@ -893,6 +894,45 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
             inv = inv * scale
         shift = offset - mean * inv if offset is not None else -mean * inv
         return x * math_ops.cast(inv, x.dtype) + math_ops.cast(shift, x.dtype)
+
+
+FUSED_MIN_EPSILON = 1.001e-5  # the least epsilon TF's fused kernel (cuDNN's limit) takes
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+                     data_format="NHWC", is_training=True, name=None):
+    """Batch normalization of a 4-D ``x`` over its channels, as TF's FusedBatchNorm.
+
+    Composed from ``moments`` and ``batch_normalization``, so it differentiates to any order.
+
+    Returns:
+        ``(y, mean, variance)``.  Training: the batch mean and the batch variance
+        with Bessel's correction (``y`` itself uses the biased one).  Inference:
+        ``y`` from the given ``mean`` and ``variance``, which are passed through.
+    """
+    with op_scope(name, "FusedBatchNorm", [x, scale, offset]):
+        x = convert_to_tensor(x, name="x")
+        if x.shape.ndims not in (None, 4):
+            raise ValueError("Shape must be rank 4 but is rank %d" % x.shape.ndims)
+        epsilon = max(epsilon, FUSED_MIN_EPSILON)
+        nchw = data_format == "NCHW"
+
+        def per_channel(v):
+            return array_ops.reshape(v, [1, -1, 1, 1]) if nchw else v
+        if is_training:
+            mean, biased = moments(x, [0, 2, 3] if nchw else [0, 1, 2])
+            count = math_ops.cast(array_ops.size(x), biased.dtype) / math_ops.cast(
+                array_ops.size(biased), biased.dtype)
+            corrected = biased * count / math_ops.maximum(count - 1, 1)
+        else:
+            if mean is None or variance is None:
+                raise ValueError("Both 'mean' and 'variance' must be a 1D tensor when "
+                                 "is_training is False.")
+            mean = convert_to_tensor(mean, name="mean")
+            biased = corrected = convert_to_tensor(variance, name="variance")
+        y = batch_normalization(x, per_channel(mean), per_channel(biased),
+                                       per_channel(offset), per_channel(scale), epsilon)
+        return y, mean, corrected
 
 
 # -- LRN (local response normalization) ------------------------------------------------------
