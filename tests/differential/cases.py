@@ -100,6 +100,7 @@ CASES = {
  "convert_dtype": "sess.run([tf.image.convert_image_dtype(tf.constant([0, 128, 255], tf.uint8), tf.float32), tf.image.convert_image_dtype(tf.constant([0., 0.5, 1.]), tf.uint8)])",
  "crop_box": "sess.run(tf.image.crop_to_bounding_box(tf.reshape(tf.range(48), [4, 4, 3]), 1, 2, 2, 2))",
  "flip": "sess.run(tf.image.flip_left_right(tf.reshape(tf.range(6), [1, 3, 2])))",
+ "fused_bn": "[np.round(v, 4) for v in sess.run(tf.nn.fused_batch_norm(tf.reshape(tf.range(16.) ** 1.5, [2, 2, 2, 2]), tf.constant([1., 2.]), tf.constant([0., 1.])))]",
  # errors: the class is what is compared (TF 2's OperatorNotAllowedInGraphError for
  # iterating or bool() on a tensor is TF 1.x's TypeError; tests/framework pins that)
  "err_unfed": "sess.run(x_ * 2.)",
