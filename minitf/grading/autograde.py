@@ -120,8 +120,10 @@ def _kernel_spec_dir(root: Path) -> Path:
                  "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python 3 (minitf grading)",
         "language": "python",
-        # a fixed hash seed: set and dict-of-set orders (an unsorted answer) repeat run to run
-        "env": {"PYTHONPATH": pythonpath, "PYTHONHASHSEED": "0"},
+        # a fixed hash seed: set and dict-of-set orders (an unsorted answer) repeat run to run;
+        # one BLAS thread: threaded OpenBLAS products differ in the last bit from run to run,
+        # which a training answer amplifies, so a grade near a threshold could change
+        "env": {"PYTHONPATH": pythonpath, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"},
     }))
     return root / "jupyter"
 
