@@ -35,7 +35,8 @@ class ConfigProto:
 
     def __init__(self, allow_soft_placement=False, log_device_placement=False,
                  inter_op_parallelism_threads=0, intra_op_parallelism_threads=0,
-                 gpu_options=None, device_count=None, graph_options=None, **unused):
+                 gpu_options=None, device_count=None, graph_options=None,
+                 operation_timeout_in_ms=0, **unused):
         self.allow_soft_placement = allow_soft_placement
         self.log_device_placement = log_device_placement
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
@@ -43,6 +44,9 @@ class ConfigProto:
         self.gpu_options = gpu_options or GPUOptions()
         self.device_count = device_count or {}
         self.graph_options = graph_options or GraphOptions()
+        # The deadline of every blocking op of the session's runs, unless a run's
+        # RunOptions.timeout_in_ms sets its own (0: wait for ever).
+        self.operation_timeout_in_ms = operation_timeout_in_ms
 
     @property
     def constant_folding(self):
@@ -51,6 +55,9 @@ class ConfigProto:
 
 
 class RunOptions:
+    """Per-run options; ``timeout_in_ms`` > 0 makes a run whose blocked op waits longer
+    than that raise ``DeadlineExceededError`` (the session stays usable)."""
+
     FULL_TRACE, NO_TRACE = 3, 0
 
     def __init__(self, trace_level=0, timeout_in_ms=0, **unused):

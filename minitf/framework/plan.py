@@ -9,10 +9,12 @@ constant folding: shape arithmetic of gradients, constants, casts of them.
 Each run then executes only the ops that compute values from data.
 """
 import collections
+import threading
 
 import numpy as np
 
 from minitf.framework import errors, op_registry
+from minitf.framework.cancellation import RunControl
 from minitf.framework.control_flow_context import producer_in
 from minitf.framework.fetch import FetchMapper, fetch_key
 from minitf.framework.graph import Operation, Tensor, refined_shapes
@@ -97,6 +99,7 @@ class PlanCache:
     def __init__(self, capacity):
         self.capacity = capacity
         self._plans = collections.OrderedDict()
+        self._lock = threading.Lock()  # threads may run one session at once
 
     def get(self, session, fetches, feed_dict):
         single = isinstance(fetches, (Tensor, Operation))
@@ -107,11 +110,14 @@ class PlanCache:
             return compile_plan(session, fetches, feed_dict)
         if plan is None:
             plan = compile_plan(session, fetches, feed_dict)
-            if len(self._plans) >= self.capacity:
-                self._plans.popitem(last=False)
-            self._plans[key] = plan
+            with self._lock:
+                plan = self._plans.setdefault(key, plan)
+                if len(self._plans) > self.capacity:
+                    self._plans.popitem(last=False)
         elif len(self._plans) > 1:
-            self._plans.move_to_end(key)
+            with self._lock:
+                if key in self._plans:
+                    self._plans.move_to_end(key)
         return plan
 
     def __len__(self):
@@ -231,7 +237,8 @@ def _step(session, op):
     kctx = session._kernel_ctxs.get(op)
     if kctx is None:
         _check_device(op, session._config)
-        kctx = session._kernel_ctxs[op] = KernelContext(op, session)
+        # setdefault: two threads compiling at once must share one context per op.
+        kctx = session._kernel_ctxs.setdefault(op, KernelContext(op, session))
     return Step(opdef.kernel, kctx, opdef.kernel_inputs(op), tuple(op._outputs))
 
 
@@ -264,6 +271,20 @@ class KernelContext:
     def run_context(self, ctx, env, targets):
         """Run the ops of control-flow context ``ctx`` that ``targets`` need."""
         self.session._run_context(ctx, env, targets)
+
+    cancelled = property(lambda self: self.session._cancellation.cancelled,
+                         doc="Has the session closed (so blocked kernels must give up)?")
+
+    def wait(self, cond, ready, cancelled_message):
+        """Block on ``cond`` (a ``threading.Condition`` the kernel holds) until ``ready()``.
+
+        Whoever changes what ``ready`` reads must ``notify_all`` on ``cond``.  The
+        wait ends with ``DeadlineExceededError`` when this run's timeout passes and
+        with ``CancelledError(cancelled_message)`` when the session closes.
+        """
+        values = getattr(self.session._running, "values", None)
+        control = values[2] if values else RunControl(self.session._cancellation)
+        control.wait(cond, ready, cancelled_message)
 
 
 def _check_device(op, config):

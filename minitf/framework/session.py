@@ -8,6 +8,7 @@ state live in the session, so two sessions on one graph never share them.
 import threading
 
 from minitf.framework import errors
+from minitf.framework.cancellation import CancellationManager, RunControl
 from minitf.framework.config import ConfigProto, DeviceAttributes
 from minitf.framework.fetch import feed_value, fetched
 from minitf.framework.graph import Tensor, default_session, get_default_graph
@@ -34,10 +35,10 @@ class BaseSession:
         self._config = config or ConfigProto()
         self._state, self._subplans, self._kernel_ctxs = {}, {}, {}
         self._plans = PlanCache(_MAX_CACHED_PLANS)
-        self._closed, self._default_cm = False, None
+        self._closed, self._default_cm, self._cancellation = False, None, CancellationManager()
         self.last_plan = None  # the plan variant the latest run executed
         self.last_env = None   # tensor -> value of the latest run, if keep_run_values()
-        self._running = threading.local()  # per thread: the running plan's values
+        self._running = threading.local()  # per thread: its run's values, scratch, RunControl
 
     graph = property(lambda self: self._graph)
     graph_def = property(lambda self: self._graph.as_graph_def())
@@ -62,7 +63,7 @@ class BaseSession:
         variant = plan.variant(fed)
         env = {**variant.constants, **dict(zip(plan.fed, fed))}
         outer = getattr(self._running, "values", None)  # a kernel may run a nested session
-        self._running.values = env, {}  # this run's tensor values and its kernels' scratch
+        self._running.values = env, {}, RunControl(self._cancellation, options, self._config)
         try:
             self._execute(variant.steps, env)
         finally:
@@ -102,6 +103,7 @@ class BaseSession:
 
     def close(self):
         self._closed = True
+        self._cancellation.start_cancel()  # ops blocked in other threads: CancelledError
         for store in (self._state, self._plans, self._subplans, self._kernel_ctxs):
             store.clear()
 
@@ -117,8 +119,7 @@ class BaseSession:
     def __exit__(self, *exc):
         self._default_cm.__exit__(*exc)
         self._default_cm = None
-        self.close()
-        return False
+        self.close()  # returns None: an exception raised in the block propagates
 
 
 class Session(BaseSession):

@@ -34,7 +34,10 @@ from minitf.train.basic_session_run_hooks import (  # noqa: F401,E402
     CheckpointSaverHook, CheckpointSaverListener, FeedFnHook, FinalOpsHook, LoggingTensorHook,
     NanLossDuringTrainingError, NanTensorHook, SecondOrStepTimer, StepCounterHook,
     StopAtStepHook, SummarySaverHook)
-from minitf.train.coordinator import Coordinator  # noqa: F401,E402
+from minitf.train.coordinator import Coordinator, LooperThread  # noqa: F401,E402
+from minitf.train import queue_runner  # noqa: F401,E402 (tf.train.queue_runner.QueueRunner)
+from minitf.train.queue_runner import (QueueRunner, add_queue_runner,  # noqa: F401,E402
+                                       start_queue_runners)
 from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,  # noqa: F401,E402
                                             MonitoredTrainingSession, Scaffold, SessionCreator,
                                             SingularMonitoredSession, WorkerSessionCreator)

@@ -84,6 +84,18 @@ DEDICATED.update({
     "DecodeImage": ("tests.ops.test_image_ops",
                     "test_decode_image_dispatches_on_the_leading_bytes"),
 })
+DEDICATED.update({t: ("tests.ops.test_queue_ops", "test_fifo_queue_keeps_order_through_every_op")
+                  for t in ("FIFOQueueV2", "QueueEnqueueV2", "QueueEnqueueManyV2",
+                            "QueueDequeueV2", "QueueDequeueManyV2", "QueueDequeueUpToV2",
+                            "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2")})
+DEDICATED.update({
+    "PaddingFIFOQueueV2": ("tests.ops.test_queue_ops",
+                           "test_padding_fifo_queue_pads_each_batch_to_its_largest_element"),
+    "RandomShuffleQueueV2": ("tests.ops.test_queue_ops",
+                             "test_random_shuffle_queue_with_a_seed_repeats_tfs_order"),
+    "PriorityQueueV2": ("tests.ops.test_queue_ops",
+                        "test_priority_queue_dequeues_lowest_priority_first"),
+})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -117,6 +129,10 @@ NOT_DIFFERENTIABLE = {
     # image codecs (bytes in or out) and ResizeArea, which TF leaves without a gradient
     "DecodeJpeg", "DecodePng", "DecodeGif", "DecodeBmp", "DecodeImage", "EncodePng",
     "EncodeJpeg", "ResizeArea",
+    # queues (state: a queue's elements are not a function of its inputs)
+    "FIFOQueueV2", "PaddingFIFOQueueV2", "RandomShuffleQueueV2", "PriorityQueueV2",
+    "QueueEnqueueV2", "QueueEnqueueManyV2", "QueueDequeueV2", "QueueDequeueManyV2",
+    "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2",
 }
 
 # Ops whose kernel never runs in correct use, because their owner provides the value:
