@@ -13,6 +13,7 @@ multinomial/gamma/Poisson samples use numpy generators seeded from the same two
 seeds and the run number (repeatable, but not TF's exact values).
 """
 import os
+import threading
 
 import numpy as np
 
@@ -157,19 +158,26 @@ def _stream(ctx):
     return st
 
 
+# Queue runners run random ops in several threads at once: a stream is read and
+# advanced under this lock, or two threads could draw the same numbers.
+_STREAM_LOCK = threading.Lock()
+
+
 def _philox_take(ctx, n):
     """(seed, seed2, counter) for a run of n values; advances the stream."""
-    st = _stream(ctx)
-    seed, seed2, counter = st
-    st[2] = counter + philox.counters_per_run(n)
+    with _STREAM_LOCK:
+        st = _stream(ctx)
+        seed, seed2, counter = st
+        st[2] = counter + philox.counters_per_run(n)
     return seed, seed2, counter
 
 
 def _generator(ctx):
     """A numpy Generator for this run of a non-Philox random op; advances the stream."""
-    st = _stream(ctx)
-    seed, seed2, run = st
-    st[2] = run + 1
+    with _STREAM_LOCK:
+        st = _stream(ctx)
+        seed, seed2, run = st
+        st[2] = run + 1
     mask = (1 << 64) - 1
     return np.random.default_rng([seed & mask, seed2 & mask, run])
 

@@ -401,3 +401,23 @@ def test_ops_are_not_differentiable():
               "RandomShuffle", "Multinomial", "RandomGamma", "RandomPoissonV2"):
         assert op_registry.get(t).grad is op_registry.NO_GRADIENT
         assert op_registry.get(t).stateful
+
+
+def test_threads_running_one_random_op_draw_distinct_runs_of_the_stream():
+    import threading
+    with tf.Graph().as_default():
+        r = tf.random_uniform([4], seed=3)
+        with tf.Session() as sess:
+            sequential = {tuple(sess.run(r)) for _ in range(400)}
+        with tf.Session() as sess:
+            drawn = []
+
+            def draw():
+                for _ in range(200):
+                    drawn.append(tuple(sess.run(r)))
+            threads = [threading.Thread(target=draw) for _ in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    assert len(drawn) == 400 and set(drawn) == sequential  # each run once, none repeated
