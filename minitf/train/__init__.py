@@ -44,3 +44,11 @@ from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSessio
 from minitf.train.session_run_hook import (SessionRunArgs, SessionRunContext,  # noqa: F401,E402
                                            SessionRunHook, SessionRunValues)
 from minitf.train.summary_io import SummaryWriterCache  # noqa: F401,E402
+from minitf.io.example import (BytesList, Example, Feature,  # noqa: F401,E402
+                               FeatureList, FeatureLists, Features, FloatList,
+                               Int64List, SequenceExample)
+from minitf.train.input import (batch, batch_join, input_producer, limit_epochs,  # noqa: F401,E402
+                                match_filenames_once, maybe_batch, maybe_batch_join,
+                                maybe_shuffle_batch, maybe_shuffle_batch_join,
+                                range_input_producer, shuffle_batch, shuffle_batch_join,
+                                slice_input_producer, string_input_producer)

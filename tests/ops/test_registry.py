@@ -96,6 +96,14 @@ DEDICATED.update({
     "PriorityQueueV2": ("tests.ops.test_queue_ops",
                         "test_priority_queue_dequeues_lowest_priority_first"),
 })
+DEDICATED.update({
+    "ParseExample": ("tests.ops.test_parsing_ops",
+                     "test_parse_example_batch_dense_sparse_and_padding"),
+    "ParseSingleExample": ("tests.ops.test_parsing_ops",
+                           "test_parse_single_example_fixed_default_varlen_and_sequence"),
+    "ParseSingleSequenceExample": ("tests.ops.test_parsing_ops",
+                                   "test_parse_single_sequence_example_context_and_lists"),
+})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -133,6 +141,8 @@ NOT_DIFFERENTIABLE = {
     "FIFOQueueV2", "PaddingFIFOQueueV2", "RandomShuffleQueueV2", "PriorityQueueV2",
     "QueueEnqueueV2", "QueueEnqueueManyV2", "QueueDequeueV2", "QueueDequeueManyV2",
     "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2",
+    # parsing serialized Examples (bytes in)
+    "ParseExample", "ParseSingleExample", "ParseSingleSequenceExample",
 }
 
 # Ops whose kernel never runs in correct use, because their owner provides the value:
