@@ -21,7 +21,7 @@ from minitf.layers import convolutional, core, normalization, pooling
 from minitf.layers.utils import constant_value, normalize_padding, normalize_tuple, smart_cond
 from minitf.ops import array_ops, init_ops, math_ops, nn_ops, pooling_ops, variable_scope as vs
 
-__all__ = ["avg_pool2d", "batch_norm", "conv2d", "convolution2d", "flatten",
+__all__ = ["avg_pool2d", "batch_norm", "conv2d", "convolution2d", "dropout", "flatten",
            "fully_connected", "l1_regularizer", "l2_regularizer", "max_pool2d",
            "variance_scaling_initializer", "xavier_initializer", "xavier_initializer_conv2d"]
 
@@ -279,6 +279,21 @@ def flatten(inputs, outputs_collections=None, scope=None):
     """
     with get_default_graph().name_scope(scope or "Flatten"):
         outputs = core.flatten(convert_to_tensor(inputs))
+        return _collect_outputs(outputs_collections, outputs)
+
+
+def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_collections=None,
+            scope=None, seed=None):
+    """Keep each entry with probability ``keep_prob`` (scaled by ``1 / keep_prob``) while
+    ``is_training`` (a Python bool or a bool tensor); the identity otherwise. Name scope
+    ``Dropout``.
+
+    Example:
+        >>> h = tf.contrib.layers.dropout(h, keep_prob=0.5, is_training=training)
+    """
+    with get_default_graph().name_scope(scope or "Dropout"):
+        outputs = core.dropout(convert_to_tensor(inputs), rate=1 - keep_prob,
+                               noise_shape=noise_shape, seed=seed, training=is_training)
         return _collect_outputs(outputs_collections, outputs)
 
 

@@ -221,3 +221,19 @@ def test_initializers():
     np.testing.assert_allclose(xv.var(), 2.0 / 700, rtol=0.05)
     with pytest.raises(TypeError, match="Unknown mode"):
         layers.variance_scaling_initializer(mode="FAN_MAX")
+
+
+def test_dropout_keeps_with_keep_prob_while_training_and_is_the_identity_otherwise():
+    x0 = np.ones((50, 40), np.float32)
+    with tf.Graph().as_default():
+        x = tf.constant(x0)
+        training = tf.placeholder(tf.bool, [])
+        y = tf.contrib.layers.dropout(x, keep_prob=0.25, is_training=training, seed=4)
+        same = tf.contrib.layers.dropout(x, keep_prob=0.25, is_training=False)
+        assert y.name.startswith("Dropout/")
+        with tf.Session() as sess:
+            kept = sess.run(y, {training: True})
+            np.testing.assert_array_equal(sess.run(y, {training: False}), x0)
+            np.testing.assert_array_equal(sess.run(same), x0)
+    assert set(np.unique(kept)) <= {0.0, 4.0}  # kept entries are scaled by 1 / keep_prob
+    assert abs(np.mean(kept == 4.0) - 0.25) < 0.05
