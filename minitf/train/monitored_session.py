@@ -14,7 +14,8 @@ What happens, in TF 1.x's order:
 3. the session creator makes a ``tf.Session`` and restores the latest checkpoint in
    ``checkpoint_dir`` if there is one (the global step continues from it), else runs
    the init op; then the local init op; then checks the ready op;
-4. every hook's ``after_create_session(session, coord)``;
+4. the graph's queue runners start (their threads join the coordinator), then every
+   hook's ``after_create_session(session, coord)``;
 5. each ``run`` merges the hooks' ``before_run`` fetches and feeds into the caller's
    run, hands each hook its own results in ``after_run``, and returns the caller's;
 6. on ``close`` (or leaving the ``with`` block without an error; OutOfRangeError and
@@ -36,6 +37,7 @@ from minitf.train import checkpoint_state
 from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, StepCounterHook,
                                                   SummarySaverHook)
 from minitf.train.coordinator import Coordinator
+from minitf.train.queue_runner import start_queue_runners
 from minitf.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunValues
 
 __all__ = ["ChiefSessionCreator", "MonitoredSession", "MonitoredTrainingSession", "Scaffold",
@@ -356,10 +358,13 @@ class _MonitoredSession:
         self._create_session()
 
     def _create_session(self):
-        """A new tf.Session from the creator, announced to every hook."""
+        """A new tf.Session from the creator, with the graph's queue runners started (as
+        TF's coordinated session does), announced to every hook."""
         self._tf_sess = self._session_creator.create_session()
-        self._coord = Coordinator()
+        self._coord = Coordinator(clean_stop_exception_types=[])  # TF's: join re-raises all
         self._should_stop = False
+        if self._graph.get_collection(GraphKeys.QUEUE_RUNNERS):
+            start_queue_runners(sess=self._tf_sess, coord=self._coord)
         for hook in self._hooks:
             hook.after_create_session(self._tf_sess, self._coord)
 

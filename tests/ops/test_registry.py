@@ -104,6 +104,46 @@ DEDICATED.update({
     "ParseSingleSequenceExample": ("tests.ops.test_parsing_ops",
                                    "test_parse_single_sequence_example_context_and_lists"),
 })
+DEDICATED.update({
+    "TextLineReaderV2": ("tests.ops.test_io_ops",
+                         "test_text_line_reader_skips_headers_and_keys_lines_from_one"),
+    "ReaderReadV2": ("tests.ops.test_io_ops",
+                     "test_text_line_reader_skips_headers_and_keys_lines_from_one"),
+    "ReaderNumRecordsProducedV2": ("tests.ops.test_io_ops",
+                                   "test_text_line_reader_skips_headers_and_keys_lines_from_one"),
+    "ReaderNumWorkUnitsCompletedV2": (
+        "tests.ops.test_io_ops", "test_text_line_reader_skips_headers_and_keys_lines_from_one"),
+    "ReaderReadUpToV2": ("tests.ops.test_io_ops",
+                         "test_read_up_to_returns_fewer_only_where_a_file_ends"),
+    "FixedLengthRecordReaderV2": (
+        "tests.ops.test_io_ops",
+        "test_fixed_length_reader_skips_header_and_footer_and_drops_a_partial_record"),
+    "WholeFileReaderV2": ("tests.ops.test_io_ops",
+                          "test_whole_file_reader_gives_each_file_once_and_serializes_its_state"),
+    "TFRecordReaderV2": ("tests.ops.test_io_ops",
+                         "test_tfrecord_reader_keys_records_by_their_byte_offset"),
+    "IdentityReaderV2": ("tests.ops.test_io_ops",
+                         "test_identity_reader_state_is_tfs_reader_base_state_proto"),
+    "ReaderSerializeStateV2": ("tests.ops.test_io_ops",
+                               "test_identity_reader_state_is_tfs_reader_base_state_proto"),
+    "ReaderRestoreStateV2": ("tests.ops.test_io_ops",
+                             "test_identity_reader_state_is_tfs_reader_base_state_proto"),
+    "ReaderResetV2": ("tests.ops.test_io_ops",
+                      "test_identity_reader_state_is_tfs_reader_base_state_proto"),
+    "ReadFile": ("tests.ops.test_io_ops",
+                 "test_read_file_and_write_file_round_trip_and_report_tfs_errors"),
+    "WriteFile": ("tests.ops.test_io_ops",
+                  "test_read_file_and_write_file_round_trip_and_report_tfs_errors"),
+    "MatchingFiles": ("tests.ops.test_io_ops",
+                      "test_matching_files_lists_sorted_matches_of_every_pattern"),
+    "CountUpTo": ("tests.ops.test_io_ops",
+                  "test_count_up_to_counts_until_its_limit_then_is_out_of_range"),
+    "DecodeCSV": ("tests.ops.test_io_ops",
+                  "test_decode_csv_keeps_the_records_shape_and_checks_its_defaults_statically"),
+    "DecodeRaw": ("tests.ops.test_io_ops", "test_decode_raw_reads_the_bytes_as_numpy_does"),
+    "StringToNumber": ("tests.ops.test_io_ops",
+                       "test_string_to_number_parses_as_tf_and_names_the_bad_string"),
+})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -141,6 +181,12 @@ NOT_DIFFERENTIABLE = {
     "FIFOQueueV2", "PaddingFIFOQueueV2", "RandomShuffleQueueV2", "PriorityQueueV2",
     "QueueEnqueueV2", "QueueEnqueueManyV2", "QueueDequeueV2", "QueueDequeueManyV2",
     "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2",
+    # readers and files (state and bytes) and the string parsers (no real-valued input)
+    "TextLineReaderV2", "FixedLengthRecordReaderV2", "WholeFileReaderV2", "TFRecordReaderV2",
+    "IdentityReaderV2", "ReaderReadV2", "ReaderReadUpToV2", "ReaderNumRecordsProducedV2",
+    "ReaderNumWorkUnitsCompletedV2", "ReaderSerializeStateV2", "ReaderRestoreStateV2",
+    "ReaderResetV2", "ReadFile", "WriteFile", "MatchingFiles", "CountUpTo", "DecodeCSV",
+    "DecodeRaw", "StringToNumber",
     # parsing serialized Examples (bytes in)
     "ParseExample", "ParseSingleExample", "ParseSingleSequenceExample",
 }
