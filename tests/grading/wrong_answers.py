@@ -33,6 +33,8 @@ def _w(lab, cell, label, code):
 
 L1, L2, L3, L5 = "lab01_graphs", "lab02_ops", "lab03_regression", "lab05_experiments"
 L4 = "lab04_word2vec"
+L6 = "lab06_style"
+L7 = "lab07_convnets"
 
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- lab01_graphs
@@ -694,6 +696,282 @@ WRONG_ANSWERS = [
                         summary, _ = sess.run([merged, model.train_op])
                         writer.add_summary(summary, global_step=step)
                 writer.close()
+        '''),
+    # ---------------------------------------------------------------- lab07_convnets
+    _w(L7, "q1_kernels", "blur not divided by 9", '''
+        def classic_kernels():
+            return {
+                "blur": np.ones((3, 3), np.float32),
+                "sharpen": np.float32([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+                "edge": np.float32([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+                "top_sobel": np.float32([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),
+                "emboss": np.float32([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+            }
+        '''),
+    _w(L7, "q1_kernels", "sobel upside down", '''
+        def classic_kernels():
+            return {
+                "blur": np.full((3, 3), 1.0 / 9.0, np.float32),
+                "sharpen": np.float32([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+                "edge": np.float32([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+                "top_sobel": np.float32([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
+                "emboss": np.float32([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+            }
+        '''),
+    _w(L7, "q1_kernels", "emboss flipped as for a true convolution", '''
+        def classic_kernels():
+            emboss = np.float32([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])
+            return {
+                "blur": np.full((3, 3), 1.0 / 9.0, np.float32),
+                "sharpen": np.float32([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+                "edge": np.float32([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+                "top_sobel": np.float32([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),
+                "emboss": emboss[::-1, ::-1],
+            }
+        '''),
+    _w(L7, "q2_conv2d", "SAME padding extra on top and left", '''
+        def conv2d_numpy(x, w, strides, padding):
+            x, w = np.asarray(x, np.float32), np.asarray(w, np.float32)
+            _, sh, sw, _ = strides
+            kh, kw = w.shape[:2]
+            n, h, wd, _ = x.shape
+            if padding == "SAME":
+                out_h, out_w = -(-h // sh), -(-wd // sw)
+                pad_h = max((out_h - 1) * sh + kh - h, 0)
+                pad_w = max((out_w - 1) * sw + kw - wd, 0)
+                x = np.pad(x, [(0, 0), (pad_h - pad_h // 2, pad_h // 2),
+                               (pad_w - pad_w // 2, pad_w // 2), (0, 0)])
+            else:
+                out_h, out_w = (h - kh) // sh + 1, (wd - kw) // sw + 1
+            out = np.zeros((n, out_h, out_w, w.shape[3]), np.float32)
+            for u in range(kh):
+                for v in range(kw):
+                    window = x[:, u:u + (out_h - 1) * sh + 1:sh, v:v + (out_w - 1) * sw + 1:sw]
+                    out += window @ w[u, v]
+            return out
+        '''),
+    _w(L7, "q2_conv2d", "kernel flipped (a true convolution)", '''
+        def conv2d_numpy(x, w, strides, padding):
+            x = np.asarray(x, np.float32)
+            w = np.asarray(w, np.float32)[::-1, ::-1]
+            _, sh, sw, _ = strides
+            kh, kw = w.shape[:2]
+            n, h, wd, _ = x.shape
+            if padding == "SAME":
+                out_h, out_w = -(-h // sh), -(-wd // sw)
+                pad_h = max((out_h - 1) * sh + kh - h, 0)
+                pad_w = max((out_w - 1) * sw + kw - wd, 0)
+                x = np.pad(x, [(0, 0), (pad_h // 2, pad_h - pad_h // 2),
+                               (pad_w // 2, pad_w - pad_w // 2), (0, 0)])
+            else:
+                out_h, out_w = (h - kh) // sh + 1, (wd - kw) // sw + 1
+            out = np.zeros((n, out_h, out_w, w.shape[3]), np.float32)
+            for u in range(kh):
+                for v in range(kw):
+                    window = x[:, u:u + (out_h - 1) * sh + 1:sh, v:v + (out_w - 1) * sw + 1:sw]
+                    out += window @ w[u, v]
+            return out
+        '''),
+    _w(L7, "q2_conv2d", "SAME pads kernel // 2 on every side", '''
+        def conv2d_numpy(x, w, strides, padding):
+            x, w = np.asarray(x, np.float32), np.asarray(w, np.float32)
+            _, sh, sw, _ = strides
+            kh, kw = w.shape[:2]
+            if padding == "SAME":
+                x = np.pad(x, [(0, 0), (kh // 2, kh // 2), (kw // 2, kw // 2), (0, 0)])
+            n, h, wd, _ = x.shape
+            out_h, out_w = (h - kh) // sh + 1, (wd - kw) // sw + 1
+            out = np.zeros((n, out_h, out_w, w.shape[3]), np.float32)
+            for i in range(out_h):
+                for j in range(out_w):
+                    patch = x[:, i * sh:i * sh + kh, j * sw:j * sw + kw, :]
+                    out[:, i, j, :] = np.tensordot(patch, w, axes=3)
+            return out
+        '''),
+    _w(L7, "q3_convnet", "no relu after the convolutions", '''
+        def build_convnet(images, keep_prob):
+            def variables(scope, shape):
+                with tf.variable_scope(scope):
+                    w = tf.get_variable("weights", shape,
+                                        initializer=tf.truncated_normal_initializer(stddev=0.1))
+                    b = tf.get_variable("biases", shape[-1:],
+                                        initializer=tf.constant_initializer(0.1))
+                return w, b
+
+            def conv_pool(inputs, scope, shape):
+                w, b = variables(scope, shape)
+                conv = tf.nn.conv2d(inputs, w, [1, 1, 1, 1], "SAME") + b
+                return tf.nn.max_pool(conv, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+
+            pool2 = conv_pool(conv_pool(images, "conv1", [5, 5, 1, 8]), "conv2", [5, 5, 8, 16])
+            flat = tf.reshape(pool2, [-1, 7 * 7 * 16])
+            w, b = variables("fc", [7 * 7 * 16, 128])
+            fc = tf.nn.dropout(tf.nn.relu(tf.matmul(flat, w) + b), keep_prob)
+            w, b = variables("logits", [128, 10])
+            return tf.matmul(fc, w) + b
+        '''),
+    _w(L7, "q3_convnet", "VALID padding in the convolutions", '''
+        def build_convnet(images, keep_prob):
+            def variables(scope, shape):
+                with tf.variable_scope(scope):
+                    w = tf.get_variable("weights", shape,
+                                        initializer=tf.truncated_normal_initializer(stddev=0.1))
+                    b = tf.get_variable("biases", shape[-1:],
+                                        initializer=tf.constant_initializer(0.1))
+                return w, b
+
+            def conv_pool(inputs, scope, shape):
+                w, b = variables(scope, shape)
+                conv = tf.nn.relu(tf.nn.conv2d(inputs, w, [1, 1, 1, 1], "VALID") + b)
+                return tf.nn.max_pool(conv, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+
+            pool2 = conv_pool(conv_pool(images, "conv1", [5, 5, 1, 8]), "conv2", [5, 5, 8, 16])
+            size = int(np.prod(pool2.shape.as_list()[1:]))
+            flat = tf.reshape(pool2, [-1, size])
+            w, b = variables("fc", [size, 128])
+            fc = tf.nn.dropout(tf.nn.relu(tf.matmul(flat, w) + b), keep_prob)
+            w, b = variables("logits", [128, 10])
+            return tf.matmul(fc, w) + b
+        '''),
+    _w(L7, "q3_convnet", "relu on the logits", '''
+        def build_convnet(images, keep_prob):
+            def layer(inputs, scope, shape):
+                with tf.variable_scope(scope):
+                    w = tf.get_variable("weights", shape,
+                                        initializer=tf.truncated_normal_initializer(stddev=0.1))
+                    b = tf.get_variable("biases", shape[-1:],
+                                        initializer=tf.constant_initializer(0.1))
+                if len(shape) == 4:
+                    conv = tf.nn.relu(tf.nn.conv2d(inputs, w, [1, 1, 1, 1], "SAME") + b)
+                    return tf.nn.max_pool(conv, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+                return tf.nn.relu(tf.matmul(inputs, w) + b)
+
+            pool2 = layer(layer(images, "conv1", [5, 5, 1, 8]), "conv2", [5, 5, 8, 16])
+            fc = layer(tf.reshape(pool2, [-1, 784]), "fc", [784, 128])
+            return layer(tf.nn.dropout(fc, keep_prob), "logits", [128, 10])
+        '''),
+    # ---------------------------------------------------------------- lab06_style
+    _w(L6, "q1_gram", "not normalized by the positions", '''
+        def gram_matrix(features):
+            _, height, width, channels = features.shape.as_list()
+            rows = tf.reshape(features, [height * width, channels])
+            return tf.matmul(rows, rows, transpose_a=True)
+        '''),
+    _w(L6, "q1_gram", "reshaped to [C, H*W]: channels and positions mixed", '''
+        def gram_matrix(features):
+            _, height, width, channels = features.shape.as_list()
+            rows = tf.reshape(features, [channels, height * width])
+            return tf.matmul(rows, rows, transpose_b=True) / float(height * width)
+        '''),
+    _w(L6, "q1_gram", "divided by H*W*C", '''
+        def gram_matrix(features):
+            _, height, width, channels = features.shape.as_list()
+            rows = tf.reshape(features, [height * width, channels])
+            return tf.matmul(rows, rows, transpose_a=True) / float(height * width * channels)
+        '''),
+    _w(L6, "q2_losses", "content loss on the deepest layer, not the one asked", '''
+        def content_loss(features, content_features, layer):
+            deepest = LAYERS[-1]
+            return tf.reduce_mean(tf.square(features[deepest] - content_features[deepest]))
+
+
+        def style_loss(features, style_grams, weights):
+            return tf.add_n([weight * tf.reduce_sum(tf.square(gram_matrix(features[layer])
+                                                              - style_grams[layer]))
+                             for layer, weight in weights.items()])
+        '''),
+    _w(L6, "q2_losses", "layer weights ignored", '''
+        def content_loss(features, content_features, layer):
+            return tf.reduce_mean(tf.square(features[layer] - content_features[layer]))
+
+
+        def style_loss(features, style_grams, weights):
+            return tf.add_n([tf.reduce_sum(tf.square(gram_matrix(features[layer])
+                                                     - style_grams[layer]))
+                             for layer in weights])
+        '''),
+    _w(L6, "q2_losses", "return inside the loop: first layer only", '''
+        def content_loss(features, content_features, layer):
+            return tf.reduce_mean(tf.square(features[layer] - content_features[layer]))
+
+
+        def style_loss(features, style_grams, weights):
+            total = 0.0
+            for layer, weight in weights.items():
+                gram = gram_matrix(features[layer])
+                total += weight * tf.reduce_sum(tf.square(gram - style_grams[layer]))
+                return total
+        '''),
+    _w(L6, "q3_transfer", "no var_list: the network's filters are trained too", '''
+        def style_transfer(content, style, steps, content_layer="conv2", style_weights=None,
+                           content_weight=1.0, learning_rate=0.02):
+            if style_weights is None:
+                style_weights = {layer: 1.0 for layer in LAYERS}
+            content_features = random_network(tf.constant(content[None]))
+            style_features = random_network(tf.constant(style[None]))
+            style_grams = {layer: gram_matrix(style_features[layer]) for layer in style_weights}
+            image = tf.Variable(content[None], name="image")
+            features = random_network(image)
+            loss = (content_weight * content_loss(features, content_features, content_layer)
+                    + style_loss(features, style_grams, style_weights))
+            train_op = tf.train.AdamOptimizer(learning_rate).minimize(loss)
+            clip = tf.assign(image, tf.clip_by_value(image, 0.0, 1.0))
+            losses = []
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for _ in range(steps):
+                    value, _ = sess.run([loss, train_op])
+                    sess.run(clip)
+                    losses.append(float(value))
+                result = sess.run(image)[0]
+            return losses, result
+        '''),
+    _w(L6, "q3_transfer", "optimizer rebuilt at every step", '''
+        def style_transfer(content, style, steps, content_layer="conv2", style_weights=None,
+                           content_weight=1.0, learning_rate=0.02):
+            if style_weights is None:
+                style_weights = {layer: 1.0 for layer in LAYERS}
+            content_features = random_network(tf.constant(content[None]))
+            style_features = random_network(tf.constant(style[None]))
+            style_grams = {layer: gram_matrix(style_features[layer]) for layer in style_weights}
+            image = tf.Variable(content[None], name="image")
+            features = random_network(image)
+            loss = (content_weight * content_loss(features, content_features, content_layer)
+                    + style_loss(features, style_grams, style_weights))
+            losses = []
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for _ in range(steps):
+                    optimizer = tf.train.AdamOptimizer(learning_rate)
+                    train_op = optimizer.minimize(loss, var_list=[image])
+                    sess.run(tf.variables_initializer(optimizer.variables()))
+                    value, _ = sess.run([loss, train_op])
+                    sess.run(tf.assign(image, tf.clip_by_value(image, 0.0, 1.0)))
+                    losses.append(float(value))
+                result = sess.run(image)[0]
+            return losses, result
+        '''),
+    _w(L6, "q3_transfer", "the image is never clipped", '''
+        def style_transfer(content, style, steps, content_layer="conv2", style_weights=None,
+                           content_weight=1.0, learning_rate=0.02):
+            if style_weights is None:
+                style_weights = {layer: 1.0 for layer in LAYERS}
+            content_features = random_network(tf.constant(content[None]))
+            style_features = random_network(tf.constant(style[None]))
+            style_grams = {layer: gram_matrix(style_features[layer]) for layer in style_weights}
+            image = tf.Variable(content[None], name="image")
+            features = random_network(image)
+            loss = (content_weight * content_loss(features, content_features, content_layer)
+                    + style_loss(features, style_grams, style_weights))
+            train_op = tf.train.AdamOptimizer(learning_rate).minimize(loss, var_list=[image])
+            losses = []
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for _ in range(steps):
+                    value, _ = sess.run([loss, train_op])
+                    losses.append(float(value))
+                result = sess.run(image)[0]
+            return losses, result
         '''),
 ]
 

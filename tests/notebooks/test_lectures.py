@@ -17,6 +17,7 @@ numbers is checked here instead (:data:`RESULTS`): after the notebook ran, one e
 reads values out of its namespace, and a check function holds them to the lecture's claims.
 """
 import json
+import math
 import os
 import pathlib
 import re
@@ -229,7 +230,188 @@ def check_lecture_04(r):
     assert any(name.startswith("events.out.tfevents") for name in files), files
 
 
+def check_lecture_06(r):
+    # Section 1: the sum formed by hand in the window is what conv2d computed there, and the
+    # shape table follows SAME: ceil(n / s), VALID: ceil((n - k + 1) / s) for n = 32, k = 5.
+    assert abs(r["hand_sum"] - r["conv2d_value"]) < 1e-5, r
+    for padding, stride, shape in r["conv_shapes"]:
+        side = math.ceil((32 if padding == "SAME" else 28) / stride)
+        assert shape == [None, side, side, 16], (padding, stride, shape)
+    # Section 2: pooling keeps the batch and the channels, n = 28.
+    for size, stride, padding, shape in r["pool_shapes"]:
+        side = math.ceil((28 if padding == "SAME" else 28 - size + 1) / stride)
+        assert shape == [None, side, side, 32], (size, stride, padding, shape)
+    # Section 3: shift then conv == conv then shift; the table's parameter counts.
+    assert r["shift_error"] < 1e-5, r["shift_error"]
+    assert (round(r["vgg16"] / 1e6), round(r["vgg19"] / 1e6)) == (138, 144), r
+    assert 55000 < r["lenet5"] < 65000, r["lenet5"]
+    # Section 4: "above 95%", trained "well under a minute".
+    assert r["test_accuracy"] > 0.95 and r["train_seconds"] < 60, r
+    # Section 5: a one-hot grad_ys gives exactly the sliced unit's gradient; receptive fields
+    # of 5 x 5 (conv1) and at most 14 x 14 (conv2); each class image is classified as its digit.
+    assert r["grad_ys_difference"] == 0.0, r["grad_ys_difference"]
+    assert r["receptive"]["conv1"] == [5, 5], r["receptive"]
+    assert all(5 < side <= 14 for side in r["receptive"]["conv2"]), r["receptive"]
+    assert r["dream_classes"] == list(range(10)), r["dream_classes"]
+    # Section 6: conv1 and pool2 give the digit back almost exactly; fc without a prior
+    # matches its features but not the image.
+    err, mismatch = r["pixel_error"], r["fc_mismatch"]
+    assert err["conv1, 0"] < 0.01 and err["pool2, 0"] < 0.05, err
+    assert mismatch < 0.01 and err["fc, 0"] > 0.2, (mismatch, err)
+    # Section 7: a shift moves the Gram matrix far less than another texture does; the Gram
+    # loss falls by more than three orders of magnitude.
+    assert r["shift_gram"] < 0.5 * r["other_gram"], (r["shift_gram"], r["other_gram"])
+    assert all(ratio > 1000 for ratio in r["texture_ratios"]), r["texture_ratios"]
+    # Section 8: the content loss starts at zero, the style loss falls by more than 100x,
+    # the images stay in [0, 1].
+    for name, (content0, style0, style1) in r["style_runs"].items():
+        assert content0 == 0.0 and style1 < style0 / 100, (name, content0, style0, style1)
+    assert 0.0 <= r["stylized_range"][0] and r["stylized_range"][1] <= 1.0, r["stylized_range"]
+
+
+def check_lecture_07(r):
+    # Section 1: an impulse comes back as the kernel turned by 180 degrees (no flip in conv2d),
+    # and the written-out formula gives conv2d's numbers.
+    assert r["impulse_response"] == [row[::-1] for row in r["kernel"][::-1]], r
+    assert r["by_hand_error"] < 1e-5, r["by_hand_error"]
+    # ... weights adding up to 1 keep the photo's brightness, adding up to 0 give 0 on average;
+    # the notebook's kernels are the explorer's presets.
+    assert r["presets_match"], "the lecture's kernels differ from KERNELS"
+    for name, total in r["kernel_sums"].items():
+        keeps = name in ("blur", "sharpen", "emboss")
+        assert abs(total - (1.0 if keeps else 0.0)) < 1e-6, (name, total)
+        target = r["photo_mean"] if keeps else 0.0
+        assert abs(r["means"][name] - target) < 0.01, (name, r["means"][name], target)
+    # Section 2: output sizes, SAME ceil(n / s) and VALID ceil((n - k + 1) / s) for n = 28 ...
+    assert len(r["shape_rows"]) == 18, r["shape_rows"]
+    for size, stride, padding, shape in r["shape_rows"]:
+        side = math.ceil((28 if padding == "SAME" else 28 - size + 1) / stride)
+        assert shape == [None, side, side, 8], (size, stride, padding, shape)
+    # ... SAME's odd row and column of zeros go at the bottom and on the right ...
+    expected = [[min(2, 5 - i) * min(2, 5 - j) for j in range(5)] for i in range(5)]
+    assert r["ones_2x2"] == expected, r["ones_2x2"]
+    end, start = r["pad_gaps"]
+    assert end < 1e-5 and start > 0.1, r["pad_gaps"]
+    # ... and a blur in every (c, o) pair gives three equal channels, three times as bright.
+    assert r["mixed_channel_spread"] < 1e-5, r["mixed_channel_spread"]
+    assert abs(r["brightness_ratio"] - 3.0) < 1e-3, r["brightness_ratio"]
+    # Section 3: 3,274,634 parameters and "97% or more" on the test digits.
+    assert r["n_params"] == 3274634, r["n_params"]
+    assert r["n_test"] == (500 if r["source_kind"] == "offline" else 10000), r
+    assert r["test_accuracy"] >= 0.97, (r["source_kind"], r["test_accuracy"])
+    # Section 5: the variable names the table promises, the same parameter count for all
+    # three, the trained weights give the same predictions; both libraries start from the
+    # same weights and are above 90% after 100 steps, within rounding noise of each other.
+    layer_names = ["conv2d/kernel", "conv2d/bias", "conv2d_1/kernel", "conv2d_1/bias",
+                   "dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]
+    contrib_names = ["Conv/weights", "Conv/biases", "Conv_1/weights", "Conv_1/biases",
+                     "fully_connected/weights", "fully_connected/biases",
+                     "fully_connected_1/weights", "fully_connected_1/biases"]
+    hand_names = ["%s/%s" % (scope, kind) for scope in ("conv1", "conv2", "fc", "logits")
+                  for kind in ("weights", "biases")]
+    assert r["variable_names"] == {"by hand": hand_names, "tf.layers": layer_names,
+                                   "tf.contrib.layers": contrib_names}, r["variable_names"]
+    assert set(r["param_counts"].values()) == {3274634}, r["param_counts"]
+    assert r["same_predictions"], "a library model disagrees with the trained convnet"
+    assert set(r["short_runs"]) == {"tf.layers", "tf.contrib.layers"}, r["short_runs"]
+    assert min(r["short_runs"].values()) > 0.9, r["short_runs"]
+    assert r["same_start"], "the two library models start from different weights"
+    runs = sorted(r["short_runs"].values())
+    assert runs[1] - runs[0] <= 0.01, r["short_runs"]
+    # Section 6: input and output agree in shape and range; a 196-number code; the error is
+    # "more than ten times lower" than drawing the average digit.
+    assert r["ae_shape"] == r["test_shape"] and r["ae_shape"][1:] == [28, 28, 1], r
+    assert 0.0 <= r["ae_range"][0] and r["ae_range"][1] <= 1.0, r["ae_range"]
+    assert r["code_size"] == 196, r["code_size"]
+    assert r["ae_mse"] < 0.1 * r["mean_digit_mse"], (r["ae_mse"], r["mean_digit_mse"])
+
+
+def test_lecture_07_check_holds_the_claims():
+    """check_lecture_07 passes on values like the notebook's and fails on wrong ones."""
+    rows = []
+    for k in (3, 4, 5):
+        for s in (1, 2, 3):
+            for p in ("SAME", "VALID"):
+                side = math.ceil((28 if p == "SAME" else 29 - k) / s)
+                rows.append([k, s, p, [None, side, side, 8]])
+    hand = ["%s/%s" % (s, k) for s in ("conv1", "conv2", "fc", "logits")
+            for k in ("weights", "biases")]
+    layers = ["conv2d/kernel", "conv2d/bias", "conv2d_1/kernel", "conv2d_1/bias",
+              "dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]
+    contrib = ["Conv/weights", "Conv/biases", "Conv_1/weights", "Conv_1/biases",
+               "fully_connected/weights", "fully_connected/biases",
+               "fully_connected_1/weights", "fully_connected_1/biases"]
+    good = {"kernel": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+            "impulse_response": [[9, 8, 7], [6, 5, 4], [3, 2, 1]], "by_hand_error": 4e-6,
+            "presets_match": True, "photo_mean": 0.302,
+            "kernel_sums": {"blur": 1.0, "sharpen": 1.0, "edge": 0.0, "top_sobel": 0.0,
+                            "emboss": 1.0},
+            "means": {"blur": 0.302, "sharpen": 0.302, "edge": 0.0, "top_sobel": 0.003,
+                      "emboss": 0.300},
+            "shape_rows": rows, "pad_gaps": [0.0, 6.2],
+            "ones_2x2": [[4] * 4 + [2]] * 4 + [[2] * 4 + [1]],
+            "mixed_channel_spread": 0.0, "brightness_ratio": 3.0,
+            "n_params": 3274634, "source_kind": "offline", "n_test": 500, "test_accuracy": 0.98,
+            "variable_names": {"by hand": hand, "tf.layers": layers,
+                               "tf.contrib.layers": contrib},
+            "param_counts": {"by hand": 3274634, "tf.layers": 3274634,
+                             "tf.contrib.layers": 3274634},
+            "same_predictions": True, "same_start": True,
+            "short_runs": {"tf.layers": 0.962, "tf.contrib.layers": 0.962},
+            "ae_shape": [500, 28, 28, 1], "test_shape": [500, 28, 28, 1], "ae_range": [0.0, 0.999],
+            "code_size": 196, "ae_mse": 0.005, "mean_digit_mse": 0.066}
+    check_lecture_07(good)
+    floor_rows = [[k, s, p, [None, 28 // s, 28 // s, 8]] for k, s, p, _ in rows]
+    for key, bad in (("impulse_response", good["kernel"]), ("test_accuracy", 0.965),
+                     ("pad_gaps", [6.2, 0.0]), ("shape_rows", floor_rows),
+                     ("ones_2x2", [[1] + [2] * 4] + [[2] + [4] * 4] * 4),
+                     ("means", dict(good["means"], edge=0.3)),
+                     ("variable_names", dict(good["variable_names"], **{"tf.layers": hand})),
+                     ("same_predictions", False), ("ae_range", [-0.2, 1.3]),
+                     ("short_runs", {"tf.layers": 0.89, "tf.contrib.layers": 0.885}),
+                     ("short_runs", {"tf.layers": 0.99, "tf.contrib.layers": 0.96}),
+                     ("same_start", False),
+                     ("ae_mse", 0.03), ("brightness_ratio", 1.0)):
+        with pytest.raises(AssertionError):
+            check_lecture_07(dict(good, **{key: bad}))
+
 RESULTS = {
+    "07_convnets": (check_lecture_07, {
+        "kernel": "k.tolist()", "impulse_response": "impulse_response[1:4, 1:4].tolist()",
+        "by_hand_error": "by_hand_error", "presets_match": "bool(presets_match)",
+        "kernel_sums": "{n: float(v.sum()) for n, v in kernels.items()}",
+        "means": "{n: float(v[inside].mean()) for n, v in filtered.items()}",
+        "photo_mean": "float(photo[inside].mean())",
+        "shape_rows": "shape_rows", "pad_gaps": "[pad_gap_end, pad_gap_start]",
+        "ones_2x2": "conv2d(np.ones((5, 5), np.float32), np.ones((2, 2), np.float32)).tolist()",
+        "mixed_channel_spread": "mixed_channel_spread", "brightness_ratio": "brightness_ratio",
+        "n_params": "n_params", "source_kind": "data.source_kind",
+        "n_test": "data.test.num_examples", "test_accuracy": "float(test_accuracy)",
+        "variable_names": "variable_names", "param_counts": "param_counts",
+        "same_predictions": "bool(same_predictions)", "short_runs": "short_runs",
+        "same_start": "bool(same_start)",
+        "ae_shape": "list(reconstructed.shape)", "test_shape": "list(test_digits.shape)",
+        "ae_range": "[float(reconstructed.min()), float(reconstructed.max())]",
+        "code_size": "int(np.prod(codes.shape[1:]))",
+        "ae_mse": "ae_mse", "mean_digit_mse": "mean_digit_mse",
+    }),
+    "06_cnn_and_style_transfer": (check_lecture_06, {
+        "hand_sum": "float(hand_sum)", "conv2d_value": "float(conv_out[5, 7])",
+        "conv_shapes": "conv_shapes", "pool_shapes": "pool_shapes",
+        "shift_error": "float(shift_error)",
+        "vgg16": "vgg16", "vgg19": "vgg19_count", "lenet5": "lenet5",
+        "test_accuracy": "float(test_accuracy)", "train_seconds": "train_seconds",
+        "grad_ys_difference": "float(grad_ys_difference)",
+        "receptive": "{k: [int(n) for n in v] for k, v in receptive.items()}",
+        "dream_classes": "[int(c) for c in dream_classes]",
+        "pixel_error": "pixel_error", "fc_mismatch": "float(inversions[('fc', 0.0)][1])",
+        "shift_gram": "float(shift_gram_distance)", "other_gram": "float(other_gram_distance)",
+        "texture_ratios": "[float(l[0] / l[-1]) for _, l in textures.values()]",
+        "style_runs": "{k: [float(h[0, 1]), float(h[0, 2]), float(h[-1, 2])] "
+                      "for k, (_, h) in stylized.items()}",
+        "stylized_range": "[float(min(i.min() for i, _ in stylized.values())), "
+                          "float(max(i.max() for i, _ in stylized.values()))]",
+    }),
     "05_managing_experiments": (check_lecture_05, {
         "ops_after_import": "len(graph.get_operations())",
         "W_restored": "W_restored.tolist()",
@@ -360,6 +542,33 @@ def test_results_probe_reads_values_and_checks_can_fail():
                      ("logdir_files", ["checkpoint", "metadata.tsv"])):
         with pytest.raises(AssertionError):
             check_lecture_04(dict(good, **{key: bad}))
+
+
+def test_lecture_06_check_passes_its_numbers_and_fails_wrong_ones():
+    conv = [[p, st, [None, side, side, 16]] for p, sides in (("SAME", (32, 16, 11)),
+                                                              ("VALID", (28, 14, 10)))
+            for st, side in zip((1, 2, 3), sides)]
+    pool = [[2, 2, "SAME", [None, 14, 14, 32]], [3, 2, "VALID", [None, 13, 13, 32]]]
+    good = {"hand_sum": 1.1633477, "conv2d_value": 1.1633478, "conv_shapes": conv,
+            "pool_shapes": pool, "shift_error": 0.0, "vgg16": 138357544, "vgg19": 143667240,
+            "lenet5": 61706, "test_accuracy": 0.97, "train_seconds": 12.0,
+            "grad_ys_difference": 0.0, "receptive": {"conv1": [5, 5], "conv2": [14, 13]},
+            "dream_classes": list(range(10)),
+            "pixel_error": {"conv1, 0": 3e-5, "pool2, 0": 0.02, "fc, 0": 0.33},
+            "fc_mismatch": 0.001, "shift_gram": 0.16, "other_gram": 0.81,
+            "texture_ratios": [3000.0, 5000.0],
+            "style_runs": {"stain": [0.0, 0.12, 1e-4], "coffee": [0.0, 0.9, 1.6e-3]},
+            "stylized_range": [0.0, 1.0]}
+    check_lecture_06(good)
+    for key, bad in (("conv_shapes", [["VALID", 2, [None, 16, 16, 16]]]),
+                     ("pool_shapes", [[3, 2, "VALID", [None, 14, 14, 32]]]),
+                     ("test_accuracy", 0.9), ("receptive", {"conv1": [5, 5], "conv2": [20, 20]}),
+                     ("grad_ys_difference", 1e-3), ("dream_classes", [0] * 10),
+                     ("pixel_error", {"conv1, 0": 3e-5, "pool2, 0": 0.02, "fc, 0": 0.05}),
+                     ("shift_gram", 0.7), ("texture_ratios", [3000.0, 50.0]),
+                     ("style_runs", {"stain": [0.0, 0.12, 0.01]}), ("stylized_range", [-0.1, 1.0])):
+        with pytest.raises(AssertionError):
+            check_lecture_06(dict(good, **{key: bad}))
 
 
 @pytest.fixture
