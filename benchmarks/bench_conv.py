@@ -75,10 +75,13 @@ def _layer_rates(tf):
     for name, (xs, fs) in LAYERS.items():
         graph = tf.Graph()
         with graph.as_default():
-            x = tf.constant(rng.rand(*xs).astype(np.float32))
-            f = tf.constant(rng.rand(*fs).astype(np.float32))
+            # Fed placeholders, not constants: TF's grappler would fold constant convolutions
+            # once and then time a cached value.
+            x, f = tf.placeholder(tf.float32, xs), tf.placeholder(tf.float32, fs)
             y = tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME")
-            dy = tf.constant(rng.rand(*y.shape.as_list()).astype(np.float32))
+            dy = tf.placeholder(tf.float32, y.shape)
+            feed = {x: rng.rand(*xs).astype(np.float32), f: rng.rand(*fs).astype(np.float32),
+                    dy: rng.rand(*y.shape.as_list()).astype(np.float32)}
             parts = {"forward": y,
                      "input grad": tf.nn.conv2d_backprop_input(xs, f, dy, [1, 1, 1, 1], "SAME"),
                      "filter grad": tf.nn.conv2d_backprop_filter(x, fs, dy, [1, 1, 1, 1],
@@ -88,8 +91,8 @@ def _layer_rates(tf):
         sess = tf.Session(graph=graph)
         flops = 2.0 * np.prod(xs[:3]) * np.prod(fs)  # SAME, stride 1: one output per pixel
         for part, t in parts.items():
-            sess.run(t)
-            seconds = _common.median_time(lambda t=t: sess.run(t), 7)
+            sess.run(t, feed)
+            seconds = _common.median_time(lambda t=t: sess.run(t, feed), 7)
             rates["%s %s" % (name, part)] = flops / seconds / 1e9
         sess.close()
     return rates
