@@ -131,12 +131,13 @@ class PriorityOrder:
 
 
 class _Attempt:
-    """One waiting enqueue, dequeue or close."""
+    """One waiting enqueue, dequeue or close, and the thread that makes it."""
 
-    __slots__ = ("cancelled",)
+    __slots__ = ("cancelled", "thread")
 
     def __init__(self):
         self.cancelled = False
+        self.thread = threading.get_ident()  # for stats(): which threads wait here
 
 
 class BlockingQueue:
@@ -158,6 +159,8 @@ class BlockingQueue:
         self._enqueues = collections.deque()  # waiting enqueues and closes, in arrival order
         self._dequeues = collections.deque()
         self._version = 0  # bumped on every change a waiter may be waiting for
+        self.enqueued = 0  # elements that ever went in
+        self.dequeued = 0  # elements handed out by finished dequeues (not put back)
 
     def size(self):
         with self.cond:
@@ -166,6 +169,21 @@ class BlockingQueue:
     def is_closed(self):
         with self.cond:
             return self.closed
+
+    def stats(self):
+        """The queue's numbers at one instant, as plain data, for monitors.
+
+        Takes the lock only for the read (a blocked op waits with it released), so
+        it never blocks on the queue's contents.  ``waiting_enqueues`` and
+        ``waiting_dequeues`` are the ``threading.get_ident()`` of the threads whose
+        enqueue (or close) and dequeue ops wait here, in arrival order.
+        """
+        with self.cond:
+            return {"size": len(self._order), "capacity": self.capacity,
+                    "closed": self.closed, "enqueued": self.enqueued,
+                    "dequeued": self.dequeued,
+                    "waiting_enqueues": [a.thread for a in self._enqueues],
+                    "waiting_dequeues": [a.thread for a in self._dequeues]}
 
     def _changed(self):
         self._version += 1
@@ -194,6 +212,7 @@ class BlockingQueue:
                         while done < len(elements) and len(self._order) < self.capacity:
                             self._order.push(elements[done])
                             done += 1
+                            self.enqueued += 1
                         if done:
                             self._changed()
                         if done == len(elements):
@@ -217,6 +236,7 @@ class BlockingQueue:
                     if self._dequeues[0] is attempt:
                         n = self._take(n, allow_smaller, taken)
                         if len(taken) == n:
+                            self.dequeued += n
                             return taken
                     self._wait_change(wait, DEQUEUE_CANCELLED)
             except BaseException:

@@ -414,6 +414,26 @@ def _shape_list(shapes):
 for _type in _KINDS:
     register(_type, _queue_kernel, scalar_shape, NO_GRADIENT, stateful=True)
 
+QUEUE_OP_TYPES = frozenset(_KINDS)  # the op types that make a queue
+
+
+def session_queue(session, queue):
+    """The queue resource that ``queue`` is in ``session``, or None before a run there made it.
+
+    For monitors: it reads the session's resource store and runs no op, so it never
+    blocks; the resource's ``stats()`` gives its size and counters.
+
+    Args:
+        session: a ``tf.Session``.
+        queue: a queue (``tf.FIFOQueue``...), its handle tensor or its queue op.
+    """
+    op = queue.queue_ref.op if isinstance(queue, QueueBase) else getattr(queue, "op", queue)
+    if getattr(op, "type", None) not in _KINDS:
+        raise TypeError("Expected a queue, its handle or its queue op, got %r" % (queue,))
+    state = session._state
+    name = state.get(op)
+    return None if name is None else state.get(_QUEUES, {}).get(name)
+
 
 def _lookup(ctx, handle):
     """The session's queue that ``handle`` names."""

@@ -18,11 +18,14 @@ does not load this package, because ipywidgets and networkx are slow to import.
   ``KERNELS`` or typed in) and their convolution, run by minitf on every edit;
   ``KernelExplorer.for_convnet(sess, images, x, layers)`` a trained convnet's filters
   and feature maps for one input (a ``ConvnetExplorer``).
+* ``QueueMonitor(session, coord=coord, threads=threads)`` shows an input pipeline live:
+  each queue's fill level over time, enqueue and dequeue rates, and its threads.
 """
 from minitf.framework.session import keep_run_values
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
 from minitf.widgets.kernel_explorer import KERNELS, ConvnetExplorer, KernelExplorer
 from minitf.widgets.projector import EmbeddingProjector, nearest, pca_2d
+from minitf.widgets.queue_monitor import QueueMonitor
 from minitf.widgets.scope_tree import auxiliary_ops
 from minitf.widgets.training_monitor import TrainingMonitor
 
@@ -31,5 +34,5 @@ from minitf.widgets.training_monitor import TrainingMonitor
 keep_run_values()
 
 __all__ = ["KERNELS", "ConvnetExplorer", "EmbeddingProjector", "GraphView", "KernelExplorer",
-           "TrainingMonitor", "auxiliary_ops", "nearest", "op_kind", "pca_2d", "show_graph",
-           "subgraph_ops"]
+           "QueueMonitor", "TrainingMonitor", "auxiliary_ops", "nearest", "op_kind", "pca_2d",
+           "show_graph", "subgraph_ops"]

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.ops import queue_ops
 from tests.kernels.test_philox import ref_words
 
 SHORT = tf.RunOptions(timeout_in_ms=150)
@@ -387,6 +388,49 @@ def test_constructor_errors():
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="min_after_dequeue 2 must be < capacity 2"):
             sess.run(bad.size())
+
+
+def _wait_until(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_stats_count_finished_operations_and_name_the_waiting_threads():
+    q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+    enq_two, enq_one = q.enqueue_many([[1, 2]]), q.enqueue(3)
+    many, deq = q.dequeue_many(3), q.dequeue()
+    with tf.Session() as sess:
+        assert queue_ops.session_queue(sess, q) is None  # no run has made it yet
+        sess.run(enq_two)
+        queue = queue_ops.session_queue(sess, q)
+        assert queue is queue_ops.session_queue(sess, q.queue_ref)
+        assert queue is queue_ops.session_queue(sess, q.queue_ref.op)
+        assert queue.stats() == {"size": 2, "capacity": 2, "closed": False, "enqueued": 2,
+                                 "dequeued": 0, "waiting_enqueues": [], "waiting_dequeues": []}
+        t, box = _in_thread(lambda: sess.run(enq_one))  # full: it waits
+        _wait_until(lambda: queue.stats()["waiting_enqueues"] == [t.ident])
+        assert queue.stats()["enqueued"] == 2
+        assert sess.run(deq) == 1  # makes room: the waiting enqueue completes
+        t.join(5)
+        assert "error" not in box
+        with pytest.raises(tf.errors.DeadlineExceededError):
+            sess.run(many, options=SHORT)  # took 2 and 3, timed out, put them back
+        stats = queue.stats()
+        assert (stats["size"], stats["enqueued"], stats["dequeued"]) == (2, 3, 1)
+        t, box = _in_thread(lambda: sess.run(many))
+        _wait_until(lambda: queue.stats()["waiting_dequeues"] == [t.ident])
+        sess.run(q.close())
+        t.join(5)  # closed with 2 < 3 elements: OutOfRange, and nothing counts as taken
+        assert isinstance(box["error"], tf.errors.OutOfRangeError)
+        stats = queue.stats()
+        assert (stats["closed"], stats["size"], stats["dequeued"]) == (True, 2, 1)
+        with tf.Session() as other:  # each session has its own queue
+            other.run(q.size())
+            assert queue_ops.session_queue(other, q).stats()["enqueued"] == 0
+        with pytest.raises(TypeError, match="Expected a queue"):
+            queue_ops.session_queue(sess, deq)
 
 
 # -- queues are per-session resources ------------------------------------------------------
