@@ -44,6 +44,7 @@ from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402
 from minitf import losses, nn  # noqa: F401,E402
 from minitf import layers  # noqa: F401,E402
+from minitf import data  # noqa: F401,E402
 from minitf import image  # noqa: F401,E402
 
 newaxis = None
