@@ -152,8 +152,9 @@ def _as_float32(v):
     return float(np.float32(v))
 
 
-def _c_escape(data):
-    """Bytes as protobuf's text format prints them: C escapes, octal for the rest."""
+def c_escape(data):
+    """Bytes as protobuf's text format and TF's ``CEscape`` print them: C escapes, octal
+    for the rest."""
     named = {10: "\\n", 13: "\\r", 9: "\\t", 34: '\\"', 39: "\\'", 92: "\\\\"}
     return "".join(named.get(b) or (chr(b) if 32 <= b < 127 else "\\%03o" % b) for b in data)
 
@@ -690,11 +691,11 @@ class _Message:
             elif field.kind == "map":
                 for key, item in value._sorted():
                     lines.append("%s%s {\n%s  key: \"%s\"\n%s  value {\n%s%s  }\n%s}\n" % (
-                        pad, field.name, pad, _c_escape(key.encode("utf-8")), pad,
+                        pad, field.name, pad, c_escape(key.encode("utf-8")), pad,
                         item._text(indent + 4), pad, pad))
                 continue
             else:
-                show = {"bytes": lambda b: '"%s"' % _c_escape(b), "float": _float_text,
+                show = {"bytes": lambda b: '"%s"' % c_escape(b), "float": _float_text,
                         "int64": str}[field.kind]
                 lines.extend("%s%s: %s\n" % (pad, field.name, show(v)) for v in value)
                 continue

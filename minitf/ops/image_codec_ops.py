@@ -27,6 +27,7 @@ from minitf.framework import dtypes
 from minitf.framework.graph import convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape, unknown_shape
+from minitf.io.example import c_escape
 from minitf.ops.image_ops import convert_image_dtype
 from minitf.ops.op_util import check_dtype, dims_text, invalid, make_op, op_scope
 
@@ -51,12 +52,6 @@ def _format(data):
         if data.startswith(magic):
             return name
     return None
-
-
-def _c_escape(data):
-    """Bytes as TF's ``CEscape`` prints them: C escapes, octal for the unprintable."""
-    named = {10: "\\n", 13: "\\r", 9: "\\t", 34: '\\"', 39: "\\'", 92: "\\\\"}
-    return "".join(named.get(b) or (chr(b) if 32 <= b < 127 else "\\%03o" % b) for b in data)
 
 
 @contextlib.contextmanager
@@ -197,7 +192,7 @@ def _decode(ctx, data, channels, animated):
     fmt = _format(data)
     if fmt not in ("JPEG", "PNG", "GIF"):
         what = "empty file" if not data else \
-            "unknown format starting with '%s'" % _c_escape(data[:16])
+            "unknown format starting with '%s'" % c_escape(data[:16])
         raise invalid(ctx, "Expected image (JPEG, PNG, or GIF), got %s" % what)
     if fmt == "GIF":
         if channels not in (0, 3):
