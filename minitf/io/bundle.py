@@ -25,6 +25,7 @@ import numpy as np
 
 from minitf.framework import errors
 from minitf.io.crc32c import crc32c, mask_crc, masked_crc32c, unmask_crc
+from minitf.io.wire import read_varint, varint
 
 # -- TF's DataType enum <-> numpy -------------------------------------------------------
 DT_STRING = 7
@@ -72,53 +73,26 @@ def index_filename(prefix):
 
 
 # -- protobuf wire format, by hand ------------------------------------------------------
-def _varint(value):
-    """Unsigned LEB128; negative int64s are written as their 10-byte two's complement."""
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while value >= 0x80:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _read_varint(buf, pos, end=None, limit=10):
-    """(value, new_pos) of the varint at ``buf[pos:]``; ValueError if malformed."""
-    end = len(buf) if end is None else end
-    result = shift = 0
-    for i in range(limit):
-        if pos >= end:
-            raise ValueError("truncated varint")
-        b = buf[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return result, pos
-        shift += 7
-    raise ValueError("varint too long")
-
-
 def _field_varint(field, value):
-    return _varint(field << 3) + _varint(value) if value else b""
+    return varint(field << 3) + varint(value) if value else b""
 
 
 def _field_bytes(field, payload):
-    return _varint(field << 3 | 2) + _varint(len(payload)) + payload
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
 
 
 def _fields(buf):
     """Yields (field number, wire type, value) of a serialized message."""
     pos, end = 0, len(buf)
     while pos < end:
-        key, pos = _read_varint(buf, pos)
+        key, pos = read_varint(buf, pos)
         field, wire = key >> 3, key & 7
         if wire == 0:
-            value, pos = _read_varint(buf, pos)
+            value, pos = read_varint(buf, pos)
         elif wire == 1:
             value, pos = buf[pos:pos + 8], pos + 8
         elif wire == 2:
-            n, pos = _read_varint(buf, pos)
+            n, pos = read_varint(buf, pos)
             value, pos = buf[pos:pos + n], pos + n
         elif wire == 5:
             value, pos = buf[pos:pos + 4], pos + 4
@@ -246,7 +220,7 @@ def tensor_to_bytes(array):
         raw = np.ascontiguousarray(array, array.dtype.newbyteorder("<")).tobytes()
         return enum, raw, masked_crc32c(raw)
     items = [_as_bytes(x) for x in array.reshape(-1)]
-    lengths = b"".join(_varint(len(x)) for x in items)
+    lengths = b"".join(varint(len(x)) for x in items)
     words = _uint32_words(len(x) for x in items)
     length_crc = _U32.pack(masked_crc32c(words))
     body = b"".join(items)
@@ -294,7 +268,7 @@ def _strings_from_bytes(raw, n, entry, where):
     pos, lengths = 0, []
     try:
         for _ in range(n):
-            length, pos = _read_varint(raw, pos)
+            length, pos = read_varint(raw, pos)
             lengths.append(length)
     except ValueError:
         raise errors.DataLossError(None, None, "%s: bad string lengths" % where) from None
@@ -335,7 +309,7 @@ class _BlockBuilder:
         else:  # start a restart point: the full key is stored
             self.restarts.append(len(self.buf))
             self.counter = 0
-        self.buf += _varint(shared) + _varint(len(key) - shared) + _varint(len(value))
+        self.buf += varint(shared) + varint(len(key) - shared) + varint(len(value))
         self.buf += key[shared:] + value
         self.last_key = key
         self.counter += 1
@@ -371,7 +345,7 @@ def _short_successor(key):
 
 
 def _block_handle(offset, size):
-    return _varint(offset) + _varint(size)
+    return varint(offset) + varint(size)
 
 
 def build_table(items):
@@ -423,9 +397,9 @@ def _parse_block(contents, where):
     entries, pos, key, offsets = [], 0, b"", []
     while pos < end:
         offsets.append(pos)
-        shared, pos = _read_varint(contents, pos, end)
-        non_shared, pos = _read_varint(contents, pos, end)
-        value_len, pos = _read_varint(contents, pos, end)
+        shared, pos = read_varint(contents, pos, end)
+        non_shared, pos = read_varint(contents, pos, end)
+        value_len, pos = read_varint(contents, pos, end)
         if shared > len(key) or pos + non_shared + value_len > end:
             raise ValueError("%s has a corrupt entry" % where)
         key = key[:shared] + bytes(contents[pos:pos + non_shared])
@@ -454,10 +428,10 @@ def parse_table(buf, name="table"):
     if struct.unpack_from("<Q", footer, 40)[0] != _TABLE_MAGIC:
         fail("not an sstable (bad magic number)")
     try:
-        meta_off, pos = _read_varint(footer, 0, 40)
-        meta_size, pos = _read_varint(footer, pos, 40)
-        index_off, pos = _read_varint(footer, pos, 40)
-        index_size, pos = _read_varint(footer, pos, 40)
+        meta_off, pos = read_varint(footer, 0, 40)
+        meta_size, pos = read_varint(footer, pos, 40)
+        index_off, pos = read_varint(footer, pos, 40)
+        index_size, pos = read_varint(footer, pos, 40)
     except ValueError:
         fail("corrupt footer")
     if any(footer[pos:40]) or footer[:pos] != _block_handle(meta_off, meta_size) + \
@@ -485,8 +459,8 @@ def parse_table(buf, name="table"):
     items, expected_offset = [], 0
     for sep, handle in index:
         try:
-            off, p = _read_varint(handle, 0)
-            size, p = _read_varint(handle, p)
+            off, p = read_varint(handle, 0)
+            size, p = read_varint(handle, p)
         except ValueError:
             fail("corrupt block handle")
         if p != len(handle) or off != expected_offset:

@@ -34,42 +34,15 @@ import struct
 
 import numpy as np
 
+from minitf.io.wire import DecodeError, read_varint, varint
+
 __all__ = ["BytesList", "DecodeError", "Example", "Feature", "FeatureList", "FeatureLists",
            "Features", "FloatList", "Int64List", "SequenceExample", "parse_example_features",
            "parse_sequence_example_features"]
 
 
-class DecodeError(Exception):
-    """Bytes that are not a valid serialized message of the requested type."""
-
-
 # == wire format ============================================================================
 _VARINT, _FIXED64, _LEN, _FIXED32 = 0, 1, 2, 5
-
-
-def _varint(n):
-    """The base-128 varint of ``n``; a negative int64 is its 64-bit two's complement."""
-    n &= 0xFFFFFFFFFFFFFFFF
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _read_varint(data, pos, end):
-    """Decodes a varint at ``data[pos:end]``; returns (value, next position)."""
-    result = shift = 0
-    while True:
-        if pos >= end or shift >= 70:
-            raise DecodeError("truncated or overlong varint")
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result & 0xFFFFFFFFFFFFFFFF, pos
-        shift += 7
 
 
 def _fields(data, pos=0, end=None):
@@ -81,14 +54,14 @@ def _fields(data, pos=0, end=None):
     end = len(data) if end is None else end
     while pos < end:
         start = pos
-        key, pos = _read_varint(data, pos, end)
+        key, pos = read_varint(data, pos, end)
         number, wire = key >> 3, key & 7
         if number == 0:
             raise DecodeError("field number 0")
         if wire == _VARINT:
-            value, pos = _read_varint(data, pos, end)
+            value, pos = read_varint(data, pos, end)
         elif wire == _LEN:
-            size, pos = _read_varint(data, pos, end)
+            size, pos = read_varint(data, pos, end)
             if pos + size > end:
                 raise DecodeError("truncated length-delimited field")
             value, pos = data[pos:pos + size], pos + size
@@ -104,7 +77,7 @@ def _fields(data, pos=0, end=None):
 
 
 def _len_field(number, payload):
-    return _varint(number << 3 | _LEN) + _varint(len(payload)) + payload
+    return varint(number << 3 | _LEN) + varint(len(payload)) + payload
 
 
 def _signed64(n):
@@ -119,7 +92,7 @@ def _int64s(wire, value):
         raise DecodeError("bad wire type for int64")
     out, pos, end = [], 0, len(value)
     while pos < end:
-        n, pos = _read_varint(value, pos, end)
+        n, pos = read_varint(value, pos, end)
         out.append(_signed64(n))
     return out
 
@@ -590,7 +563,7 @@ class _Message:
             elif field.kind == "float":
                 out.append(_len_field(number, np.asarray(value._items, "<f4").tobytes()))
             else:
-                out.append(_len_field(number, b"".join(_varint(n) for n in value)))
+                out.append(_len_field(number, b"".join(varint(n) for n in value)))
         out.append(self._unknown)
         return b"".join(out)
 

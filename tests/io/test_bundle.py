@@ -15,6 +15,7 @@ import pytest
 
 from minitf.framework import errors
 from minitf.io import bundle
+from minitf.io.wire import read_varint
 from tests.util import TF_ORACLE as ORACLE, masked_crc
 
 
@@ -189,16 +190,16 @@ def test_several_index_blocks_and_restart_points(tmp_path):
     index, data = bundle.encode_bundle(values)
     assert len(index) > 2 * 256 * 1024
     footer = index[-48:]
-    off, p = bundle._read_varint(footer, 0)
-    _, p = bundle._read_varint(footer, p)
-    index_off, p = bundle._read_varint(footer, p)
-    index_size, p = bundle._read_varint(footer, p)
+    off, p = read_varint(footer, 0)
+    _, p = read_varint(footer, p)
+    index_off, p = read_varint(footer, p)
+    index_size, p = read_varint(footer, p)
     handles = bundle._parse_block(index[index_off:index_off + index_size], "index")
     assert len(handles) >= 3
     items = bundle.parse_table(index)
     assert [k.decode() for k, _ in items[1:]] == sorted(values)
     # Restart points every 16 entries: the first block's restart array.
-    first_size = bundle._read_varint(handles[0][1], bundle._read_varint(handles[0][1], 0)[1])[0]
+    first_size = read_varint(handles[0][1], read_varint(handles[0][1], 0)[1])[0]
     block = index[:first_size]
     n_restarts = struct.unpack_from("<I", block, len(block) - 4)[0]
     n_entries = len(bundle._parse_block(block, "b"))
