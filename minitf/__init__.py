@@ -38,6 +38,7 @@ from minitf.ops.importer import import_graph_def  # noqa: F401
 from minitf.ops.queue_ops import *  # noqa: F401,F403
 from minitf.ops import queue_ops as queue  # noqa: F401,E402 (tf.queue.FIFOQueue ...)
 from minitf.ops.parsing_ops import *  # noqa: F401,F403
+from minitf.ops.sparse_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.ops.string_parsing_ops import *  # noqa: F401,F403
 from minitf import initializers  # noqa: F401,E402

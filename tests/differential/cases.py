@@ -101,6 +101,9 @@ CASES = {
  "crop_box": "sess.run(tf.image.crop_to_bounding_box(tf.reshape(tf.range(48), [4, 4, 3]), 1, 2, 2, 2))",
  "flip": "sess.run(tf.image.flip_left_right(tf.reshape(tf.range(6), [1, 3, 2])))",
  "fused_bn": "[np.round(v, 4) for v in sess.run(tf.nn.fused_batch_norm(tf.reshape(tf.range(16.) ** 1.5, [2, 2, 2, 2]), tf.constant([1., 2.]), tf.constant([0., 1.])))]",
+ "sparse_to_dense": "sess.run([tf.sparse_to_dense([[0, 1], [2, 0]], [3, 2], [5, 7], -1), tf.sparse_to_dense([1, 3], [4], 2.), tf.sparse_tensor_to_dense(tf.SparseTensor([[0, 0], [1, 2]], [1., 2.], [2, 3]))])",
+ "sparse_to_dense_grad": "sess.run(tf.gradients(tf.reduce_sum(tf.sparse_to_dense([[0], [2]], [4], b3_[:2], b3_[2]) * tf.range(1., 5.)), b3_), {b3_: [1., 2., 3.]})",
+ "err_sparse_order": "sess.run(tf.sparse_to_dense([[1], [0]], [3], [1., 2.]))",
  # errors: the class is what is compared (TF 2's OperatorNotAllowedInGraphError for
  # iterating or bool() on a tensor is TF 1.x's TypeError; tests/framework pins that)
  "err_unfed": "sess.run(x_ * 2.)",
