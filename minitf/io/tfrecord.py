@@ -85,7 +85,7 @@ def _compression_level(options, default):
 
 def _open_error(path, exc):
     """Translates an OSError raised while opening `path` into TF's error class."""
-    message = "%s: %s" % (path, exc.strerror or exc)
+    message = "%s; %s" % (path, exc.strerror or exc)  # TF: "<file>; No such file or directory"
     if isinstance(exc, FileNotFoundError):
         return errors.NotFoundError(None, None, message)
     if isinstance(exc, PermissionError):

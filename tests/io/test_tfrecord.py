@@ -137,8 +137,9 @@ def test_truncated_file_raises_data_loss(tmp_path, cut):
 
 
 def test_missing_file_and_directory_raise_not_found(tmp_path):
-    with pytest.raises(errors.NotFoundError):
-        next(tf_record_iterator(str(tmp_path / "nope.tfrecord")))
+    missing = str(tmp_path / "nope.tfrecord")
+    with pytest.raises(errors.NotFoundError, match="^%s; No such file or directory$" % missing):
+        next(tf_record_iterator(missing))  # TF's text: the path, a semicolon, strerror
     with pytest.raises(errors.NotFoundError):
         TFRecordWriter(str(tmp_path / "no_dir" / "x.tfrecord"))
 
