@@ -177,6 +177,11 @@ def check_lecture_05(r):
     assert (r["step_restored"], r["step_after"]) == (100, 120), r
     # Section 5: the resumed run ends bit for bit where the uninterrupted one ends.
     assert r["same_W"] and r["same_b"], r
+    # Section 8 (its timings are shown, never checked: speed is not a test): the CSV pipeline
+    # gives back the file's six lines, in order and with their keys, and no runner thread
+    # outlives coord.join.
+    assert r["csv_keys"] == ["points.csv:%d" % n for n in range(1, 7)], r["csv_keys"]
+    assert r["csv_matches_file"] and r["threads_alive"] == [], r
 
 
 def check_lecture_04(r):
@@ -418,6 +423,10 @@ RESULTS = {
         "W_in_file": "tf.train.load_variable(path, 'W').tolist()",
         "step_restored": "int(step_restored)", "step_after": "int(step_after)",
         "same_W": "bool(np.array_equal(W_ref, W_res))", "same_b": "bool(np.array_equal(b_ref, b_res))",
+        "csv_keys": "[os.path.basename(k.decode()) for b in csv_batches for k in b[0]]",
+        "csv_matches_file": "bool(np.allclose(np.vstack([np.column_stack(b[1:]) "
+                            "for b in csv_batches]), np.loadtxt(csv_path, delimiter=',')))",
+        "threads_alive": "[t.name for t in threads if t.is_alive()]",
     }),
     "02_ops": (check_lecture_02, {
         "normal_ops": "normal_ops", "lazy_ops": "lazy_ops",
@@ -509,9 +518,14 @@ def test_results_probe_reads_values_and_checks_can_fail():
                               n_test=10000, test_accuracy=0.9))
 
     good = {"ops_after_import": 61, "W_restored": [[1.9]], "W_in_file": [[1.9]],
-            "step_restored": 100, "step_after": 120, "same_W": True, "same_b": True}
+            "step_restored": 100, "step_after": 120, "same_W": True, "same_b": True,
+            "csv_keys": ["points.csv:%d" % n for n in range(1, 7)],
+            "csv_matches_file": True, "threads_alive": []}
     check_lecture_05(good)
-    for key, bad in (("W_restored", [[0.0]]), ("step_after", 100), ("same_b", False)):
+    for key, bad in (("W_restored", [[0.0]]), ("step_after", 100), ("same_b", False),
+                     ("csv_keys", ["points.csv:%d" % n for n in (2, 3, 4, 5, 6, 1)]),
+                     ("csv_matches_file", False),
+                     ("threads_alive", ["QueueRunnerThread-batch/fifo_queue-close_on_stop"])):
         with pytest.raises(AssertionError):
             check_lecture_05(dict(good, **{key: bad}))
     with pytest.raises(AssertionError):
