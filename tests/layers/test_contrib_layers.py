@@ -3,24 +3,9 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.layers import names, run
 
 layers = tf.contrib.layers
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return sess.run(fetches, feed)
-
-
-def names(variables):
-    return [v.name for v in variables]
 
 
 RNG = np.random.RandomState(0)

@@ -3,18 +3,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return sess.run(fetches, feed)
+from tests.layers import run
 
 
 RNG = np.random.RandomState(0)

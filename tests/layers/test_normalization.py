@@ -5,12 +5,6 @@ import pytest
 import minitf as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
 RNG = np.random.RandomState(0)
 X2 = (RNG.randn(16, 3) * [1.0, 2.0, 0.5] + [0.0, 3.0, -1.0]).astype(np.float32)
 X4 = (RNG.randn(4, 3, 5, 2) * [1.0, 3.0] + [2.0, -1.0]).astype(np.float32)
