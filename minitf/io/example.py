@@ -146,11 +146,38 @@ def _float_text(v):
 
 
 # == containers =============================================================================
-class _Repeated:
+class _Items:
+    """What both kinds of repeated field do alike: read, delete and pop like a list."""
+
+    __slots__ = ("_owner", "_items")
+    __hash__ = None
+
+    def pop(self, index=-1):
+        return self._items.pop(index)
+
+    def remove(self, value):
+        self._items.remove(value)
+
+    def __delitem__(self, index):
+        del self._items[index]
+
+    def __getitem__(self, index):
+        return self._items[index]
+
+    def __len__(self):
+        return len(self._items)
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __repr__(self):
+        return repr(self._items)
+
+
+class _Repeated(_Items):
     """A repeated scalar field: a list that checks each element's type."""
 
-    __slots__ = ("_owner", "_items", "_check")
-    __hash__ = None
+    __slots__ = ("_check",)
 
     def __init__(self, owner, check):
         self._owner, self._items, self._check = owner, [], check
@@ -174,44 +201,22 @@ class _Repeated:
         self._items.insert(index, self._check(value))
         self._changed()
 
-    def pop(self, index=-1):
-        return self._items.pop(index)
-
-    def remove(self, value):
-        self._items.remove(value)
-
     def __setitem__(self, index, value):
         if isinstance(index, slice):
             self._items[index] = [self._check(v) for v in value]
         else:
             self._items[index] = self._check(value)
 
-    def __delitem__(self, index):
-        del self._items[index]
-
-    def __getitem__(self, index):
-        return self._items[index]
-
-    def __len__(self):
-        return len(self._items)
-
-    def __iter__(self):
-        return iter(self._items)
-
     def __eq__(self, other):
         if isinstance(other, _Repeated):
             return self._items == other._items
         return self._items == other
 
-    def __repr__(self):
-        return repr(self._items)
 
-
-class _RepeatedMessages:
+class _RepeatedMessages(_Items):
     """A repeated message field (``FeatureList.feature``); ``add``/``append`` copy in."""
 
-    __slots__ = ("_owner", "_cls", "_items")
-    __hash__ = None
+    __slots__ = ("_cls",)
 
     def __init__(self, owner, cls):
         self._owner, self._cls, self._items = owner, cls, []
@@ -231,29 +236,8 @@ class _RepeatedMessages:
         for message in messages:
             self.append(message)
 
-    def pop(self, index=-1):
-        return self._items.pop(index)
-
-    def remove(self, message):
-        self._items.remove(message)
-
-    def __delitem__(self, index):
-        del self._items[index]
-
-    def __getitem__(self, index):
-        return self._items[index]
-
-    def __len__(self):
-        return len(self._items)
-
-    def __iter__(self):
-        return iter(self._items)
-
     def __eq__(self, other):
         return list(self._items) == list(other)
-
-    def __repr__(self):
-        return repr(self._items)
 
 
 class _MapKey:
