@@ -248,28 +248,36 @@ def resize_bilinear_grad(grads, original_image, align_corners=False, half_pixel_
                        half_pixel_centers, FLOATS)
 
 
-def _resize_bilinear_grad_kernel(ctx, grads, original):
-    _check_adjoint_inputs(ctx, grads, original)
-    in_hw = original.shape[1:3]
-    return _adjoint(ctx, grads, _taps_per_axis(ctx, _linear_taps, in_hw, grads.shape[1:3]),
-                    in_hw)
+def _adjoint_kernel(taps):
+    """The kernel of a resize's gradient op: ``grads`` spread back through ``taps``."""
+    def kernel(ctx, grads, original):
+        _check_adjoint_inputs(ctx, grads, original)
+        in_hw = original.shape[1:3]
+        return _adjoint(ctx, grads, _taps_per_axis(ctx, taps, in_hw, grads.shape[1:3]), in_hw)
+    return kernel
 
 
-def _resize_bilinear_grad(op, g):
-    images = op._inputs[0]  # dx = Rᵀ g; integer images get no gradient, as in TF
-    if images.dtype not in FLOATS:
-        return [None, None]
-    return [resize_bilinear_grad(g, images, **_sampling(op)), None]
+def _resize_gradient(resize_grad, types):
+    """dx = Rᵀ g through the gradient op ``resize_grad``; other image dtypes get none, as in TF."""
+    def gradient(op, g):
+        images = op._inputs[0]
+        if images.dtype not in types:
+            return [None, None]
+        return [resize_grad(g, images, **_sampling(op)), None]
+    return gradient
 
 
-def _resize_bilinear_grad_grad(op, gg):
-    # The gradient op is the adjoint Rᵀ of the resize R, so its gradient is R again.
-    return [resize_bilinear(gg, _hw(op._inputs[0]), **_sampling(op)), None]
+def _adjoint_gradient(resize):
+    """The gradient op is the adjoint Rᵀ of the resize R, so its gradient is R again."""
+    def gradient(op, gg):
+        return [resize(gg, _hw(op._inputs[0]), **_sampling(op)), None]
+    return gradient
 
 
-register("ResizeBilinear", _resize_bilinear_kernel, _resized_shape, _resize_bilinear_grad)
-register("ResizeBilinearGrad", _resize_bilinear_grad_kernel, _adjoint_shape,
-         _resize_bilinear_grad_grad)
+register("ResizeBilinear", _resize_bilinear_kernel, _resized_shape,
+         _resize_gradient(resize_bilinear_grad, FLOATS))
+register("ResizeBilinearGrad", _adjoint_kernel(_linear_taps), _adjoint_shape,
+         _adjoint_gradient(resize_bilinear))
 
 
 # -- ResizeNearestNeighbor, ResizeNearestNeighborGrad ----------------------------------------
@@ -330,14 +338,10 @@ def _resize_nearest_grad(op, g):
     return [resize_nearest_neighbor_grad(g, _hw(images), **_sampling(op)), None]
 
 
-def _resize_nearest_grad_grad(op, gg):
-    return [resize_nearest_neighbor(gg, _hw(op._inputs[0]), **_sampling(op)), None]
-
-
 register("ResizeNearestNeighbor", _resize_nearest_kernel, _resized_shape,
          _resize_nearest_grad)
 register("ResizeNearestNeighborGrad", _resize_nearest_grad_kernel, _resized_shape,
-         _resize_nearest_grad_grad)
+         _adjoint_gradient(resize_nearest_neighbor))
 
 
 # -- ResizeBicubic, ResizeBicubicGrad -----------------------------------------------------
@@ -416,27 +420,10 @@ def resize_bicubic_grad(grads, original_image, align_corners=False, half_pixel_c
                        half_pixel_centers, _BICUBIC_GRAD_TYPES)
 
 
-def _resize_bicubic_grad_kernel(ctx, grads, original):
-    _check_adjoint_inputs(ctx, grads, original)
-    in_hw = original.shape[1:3]
-    return _adjoint(ctx, grads, _taps_per_axis(ctx, _cubic_taps, in_hw, grads.shape[1:3]),
-                    in_hw)
-
-
-def _resize_bicubic_grad(op, g):
-    images = op._inputs[0]  # dx = Cᵀ g with C the (linear) bicubic resize
-    if images.dtype not in _BICUBIC_GRAD_TYPES:
-        return [None, None]
-    return [resize_bicubic_grad(g, images, **_sampling(op)), None]
-
-
-def _resize_bicubic_grad_grad(op, gg):
-    return [resize_bicubic(gg, _hw(op._inputs[0]), **_sampling(op)), None]
-
-
-register("ResizeBicubic", _resize_bicubic_kernel, _resized_shape, _resize_bicubic_grad)
-register("ResizeBicubicGrad", _resize_bicubic_grad_kernel, _adjoint_shape,
-         _resize_bicubic_grad_grad)
+register("ResizeBicubic", _resize_bicubic_kernel, _resized_shape,
+         _resize_gradient(resize_bicubic_grad, _BICUBIC_GRAD_TYPES))
+register("ResizeBicubicGrad", _adjoint_kernel(_cubic_taps), _adjoint_shape,
+         _adjoint_gradient(resize_bicubic))
 
 
 # -- ResizeArea -----------------------------------------------------------------------------
