@@ -15,13 +15,11 @@ None of these ops has a gradient.
 """
 import threading
 
-import numpy as np
-
 from minitf.framework import dtypes as _dtypes
 from minitf.framework import errors
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
-from minitf.ops import queue_ops
+from minitf.ops import session_resources
 from minitf.ops.op_util import invalid, make_op, scalar_shape
 
 _ITERATORS = "iterator resources"  # ctx.state key: resource name -> _IteratorResource
@@ -83,33 +81,20 @@ def iterator_get_next(handle, types, shapes, name):
 # -- IteratorV2, OneShotIterator: create the resource in the session on first use ------------
 def _create(ctx):
     """The session's resource for ``ctx.op`` (made on its first run), and whether it is new."""
-    state = ctx.state
-    name = state.get(ctx.op)
-    if name is not None:
-        return state[_ITERATORS][name], False
-    with queue_ops._CREATE_LOCK:  # one lock and one id counter for a session's resources
-        name = state.get(ctx.op)
-        if name is not None:
-            return state[_ITERATORS][name], False
-        name = ctx.attrs["shared_name"]
-        if not name:
-            name = "_%d_%s" % (state.get(queue_ops._NEXT_ID, 0), ctx.op.name)
-            state[queue_ops._NEXT_ID] = state.get(queue_ops._NEXT_ID, 0) + 1
-        iterators = state.setdefault(_ITERATORS, {})
-        resource = iterators.get(name)
-        if resource is None:
-            resource = iterators[name] = _IteratorResource(
-                name, ctx.attrs["output_types"], ctx.attrs["output_shapes"])
-        elif resource.types != ctx.attrs["output_types"]:
+    a = ctx.attrs
+
+    def check_shared(resource):
+        if resource.types != a["output_types"]:
             raise invalid(ctx, "Shared iterator '%s' has output types %s, not %s" % (
-                name, [t.name for t in resource.types],
-                [t.name for t in ctx.attrs["output_types"]]))
-        state[ctx.op] = name
-        return resource, True
+                resource.name, [t.name for t in resource.types],
+                [t.name for t in a["output_types"]]))
+    return session_resources.resource_of(
+        ctx, _ITERATORS, lambda name: _IteratorResource(name, a["output_types"],
+                                                        a["output_shapes"]), check_shared)
 
 
 def _handle(resource):
-    return np.array(resource.name.encode(), dtype=object)
+    return session_resources.handle(resource.name)
 
 
 def _iterator_kernel(ctx):
@@ -128,15 +113,7 @@ register("OneShotIterator", _one_shot_kernel, scalar_shape, NO_GRADIENT, statefu
 
 
 def _lookup(ctx, handle):
-    name = np.asarray(handle, dtype=object).item()
-    name = name.decode() if isinstance(name, bytes) else str(name)
-    resource = ctx.state.get(_ITERATORS, {}).get(name)
-    if resource is None:
-        if ctx.cancelled:
-            raise errors.CancelledError(None, ctx.op, "Session has been closed.")
-        raise errors.NotFoundError(None, ctx.op, "Resource localhost/%s/IteratorResource does "
-                                   "not exist: no iterator of that name in this session." % name)
-    return resource
+    return session_resources.lookup(ctx, _ITERATORS, handle, "IteratorResource", "iterator")
 
 
 # -- MakeIterator, IteratorGetNext -------------------------------------------------------------

@@ -41,7 +41,7 @@ from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
 from minitf.io import bundle
 from minitf.io.tfrecord import TFRecordOptions, tf_record_iterator
-from minitf.ops import queue_ops
+from minitf.ops import queue_ops, session_resources
 from minitf.ops.op_util import invalid, make_op, op_scope, scalar_shape, variable_ref
 
 __all__ = ["ReaderBase", "TextLineReader", "FixedLengthRecordReader", "WholeFileReader",
@@ -422,27 +422,15 @@ _READERS = "reader resources"  # ctx.state key: resource name -> _Reader
 
 
 def _reader_kernel(ctx):
-    name = ctx.state.get(ctx.op)
-    if name is None:
-        with queue_ops._CREATE_LOCK:  # one lock and one id counter for a session's resources
-            name = ctx.state.get(ctx.op) or _create_reader(ctx)
-    return np.array(name.encode(), dtype=object)
+    session_resources.resource_of(ctx, _READERS, lambda name: _Reader(ctx.op),
+                                  lambda reader: _check_shared(ctx, reader))
+    return session_resources.handle(ctx.state[ctx.op])
 
 
-def _create_reader(ctx):
-    state, op = ctx.state, ctx.op
-    name = ctx.attrs["shared_name"]
-    if not name:
-        name = "_%d_%s" % (state.get(queue_ops._NEXT_ID, 0), op.name)
-        state[queue_ops._NEXT_ID] = state.get(queue_ops._NEXT_ID, 0) + 1
-    readers = state.setdefault(_READERS, {})
-    if name not in readers:
-        readers[name] = _Reader(op)
-    elif readers[name].op.type != op.type:
+def _check_shared(ctx, reader):
+    if reader.op.type != ctx.op.type:
         raise invalid(ctx, "Shared reader '%s' is a %s, not a %s"
-                      % (name, readers[name].kind, _KINDS[op.type][0]))
-    state[op] = name
-    return name
+                      % (ctx.attrs["shared_name"], reader.kind, _KINDS[ctx.op.type][0]))
 
 
 for _type in _KINDS:
@@ -451,15 +439,7 @@ for _type in _KINDS:
 
 def _lookup(ctx, handle):
     """The session's reader that ``handle`` names."""
-    name = np.asarray(handle, dtype=object).item()
-    name = name.decode() if isinstance(name, bytes) else str(name)
-    reader = ctx.state.get(_READERS, {}).get(name)
-    if reader is None:
-        if ctx.cancelled:
-            raise errors.CancelledError(None, ctx.op, "Session has been closed.")
-        raise errors.NotFoundError(None, ctx.op, "Resource localhost/%s/ReaderInterface does "
-                                   "not exist: no reader of that name in this session." % name)
-    return reader
+    return session_resources.lookup(ctx, _READERS, handle, "ReaderInterface", "reader")
 
 
 def _in_turn(ctx, handle, action):
@@ -474,13 +454,13 @@ def _in_turn(ctx, handle, action):
 
 # -- ReaderReadV2, ReaderReadUpToV2 -----------------------------------------------------------
 def _read_kernel(ctx, handle, queue_handle):
-    queue = queue_ops._lookup(ctx, queue_handle)
+    queue = queue_ops.queue_of(ctx, queue_handle)
     (key,), (value,) = _in_turn(ctx, handle, lambda r: r.read(ctx, queue, 1))
     return np.array(key, dtype=object), np.array(value, dtype=object)
 
 
 def _read_up_to_kernel(ctx, handle, queue_handle, num_records):
-    queue = queue_ops._lookup(ctx, queue_handle)
+    queue = queue_ops.queue_of(ctx, queue_handle)
     n = int(num_records)
     if n < 0:
         raise invalid(ctx, "num_records must be >= 0, got %d" % n)

@@ -17,16 +17,14 @@ queue op takes as input 0.
 Order of the blocks: the Python classes, then each op (registration, kernel,
 shape function).  None of them has a gradient.
 """
-import threading
 
 import numpy as np
 
 from minitf.framework import dtypes as _dtypes
-from minitf.framework import errors
 from minitf.framework.graph import convert_to_tensor, get_default_graph
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import Dimension, TensorShape, as_shape, unknown_shape
-from minitf.ops import random_ops
+from minitf.ops import random_ops, session_resources
 from minitf.ops.blocking_queue import BlockingQueue, FifoOrder, PriorityOrder, ShuffleOrder
 from minitf.ops.op_util import (const_scalar_int, dims_text, invalid, kernel_outputs, make_op,
                                 op_scope, scalar_shape)
@@ -325,8 +323,6 @@ class PriorityQueue(QueueBase):
 
 # -- the queue ops: create a queue in the session on first use ------------------------------
 _QUEUES = "queue resources"      # ctx.state key: resource name -> BlockingQueue
-_NEXT_ID = "resource unique id"  # ctx.state key: the session's next "_<n>_" id
-_CREATE_LOCK = threading.Lock()  # two threads' first runs of one queue op make one queue
 _KINDS = {"FIFOQueueV2": "FIFOQueue", "PaddingFIFOQueueV2": "PaddingFIFOQueue",
           "RandomShuffleQueueV2": "RandomShuffleQueue", "PriorityQueueV2": "PriorityQueue"}
 # TF's DataTypeString where it differs from the DType's name.
@@ -334,11 +330,10 @@ _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def _queue_kernel(ctx):
-    name = ctx.state.get(ctx.op)
-    if name is None:
-        with _CREATE_LOCK:
-            name = ctx.state.get(ctx.op) or _create_queue(ctx)
-    return np.array(name.encode(), dtype=object)
+    queue, _ = session_resources.resource_of(
+        ctx, _QUEUES, lambda name: _new_queue(ctx, name),
+        lambda queue: _check_shared(ctx, queue, _queue_spec(ctx)))
+    return session_resources.handle(queue.name)
 
 
 def _component_spec(op):
@@ -350,33 +345,29 @@ def _component_spec(op):
     return types, shapes and [as_shape(s) for s in shapes]
 
 
-def _create_queue(ctx):
-    op, a, state = ctx.op, ctx.attrs, ctx.state
-    queues = state.setdefault(_QUEUES, {})
-    name = a["shared_name"]
-    if not name:
-        name = "_%d_%s" % (state.get(_NEXT_ID, 0), op.name)
-        state[_NEXT_ID] = state.get(_NEXT_ID, 0) + 1
+def _queue_spec(ctx):
+    """What a queue op asks for: (type, capacity, dtypes, shapes, min_after_dequeue, seeds)."""
+    op, a = ctx.op, ctx.attrs
     capacity = a["capacity"] if a["capacity"] >= 0 else _UNBOUNDED
     types, shapes = _component_spec(op)
-    spec = (op.type, capacity, types, shapes, a.get("min_after_dequeue"),
+    return (op.type, capacity, types, shapes, a.get("min_after_dequeue"),
             (a.get("seed", 0), a.get("seed2", 0)))
-    queue = queues.get(name)
-    if queue is not None:
-        _check_shared(ctx, queue, spec)
+
+
+def _new_queue(ctx, name):
+    op, a = ctx.op, ctx.attrs
+    spec = _queue_spec(ctx)
+    capacity = spec[1]
+    if op.type == "RandomShuffleQueueV2":
+        m = a["min_after_dequeue"]
+        if m < 0:
+            raise invalid(ctx, "min_after_dequeue %d must be >= 0" % m)
+        if m >= capacity:
+            raise invalid(ctx, "min_after_dequeue %d must be < capacity %d" % (m, capacity))
+        order = ShuffleOrder(m, a["seed"], a["seed2"])
     else:
-        if op.type == "RandomShuffleQueueV2":
-            m = a["min_after_dequeue"]
-            if m < 0:
-                raise invalid(ctx, "min_after_dequeue %d must be >= 0" % m)
-            if m >= capacity:
-                raise invalid(ctx, "min_after_dequeue %d must be < capacity %d" % (m, capacity))
-            order = ShuffleOrder(m, a["seed"], a["seed2"])
-        else:
-            order = PriorityOrder() if op.type == "PriorityQueueV2" else FifoOrder()
-        queues[name] = BlockingQueue(_KINDS[op.type], name, capacity, order, spec)
-    state[op] = name
-    return name
+        order = PriorityOrder() if op.type == "PriorityQueueV2" else FifoOrder()
+    return BlockingQueue(_KINDS[op.type], name, capacity, order, spec)
 
 
 def _check_shared(ctx, queue, spec):
@@ -435,17 +426,9 @@ def session_queue(session, queue):
     return None if name is None else state.get(_QUEUES, {}).get(name)
 
 
-def _lookup(ctx, handle):
+def queue_of(ctx, handle):
     """The session's queue that ``handle`` names."""
-    name = np.asarray(handle, dtype=object).item()
-    name = name.decode() if isinstance(name, bytes) else str(name)
-    queue = ctx.state.get(_QUEUES, {}).get(name)
-    if queue is None:
-        if ctx.cancelled:
-            raise errors.CancelledError(None, ctx.op, "Session has been closed.")
-        raise errors.NotFoundError(None, ctx.op, "Resource localhost/%s/QueueInterface does "
-                                   "not exist: no queue of that name in this session." % name)
-    return queue
+    return session_resources.lookup(ctx, _QUEUES, handle, "QueueInterface", "queue")
 
 
 def _handle_op(op):
@@ -480,7 +463,7 @@ def _check_priority(ctx, queue, shape):
 
 
 def _enqueue_kernel(ctx, handle, *components):
-    queue = _lookup(ctx, handle)
+    queue = queue_of(ctx, handle)
     shapes = queue.spec[3]
     if shapes is not None:
         for i, c in enumerate(components):
@@ -492,7 +475,7 @@ def _enqueue_kernel(ctx, handle, *components):
 
 
 def _enqueue_many_kernel(ctx, handle, *components):
-    queue = _lookup(ctx, handle)
+    queue = queue_of(ctx, handle)
     shapes = queue.spec[3]
     batch = np.shape(components[0])[0] if np.ndim(components[0]) else 0
     for i, c in enumerate(components):
@@ -514,7 +497,7 @@ register("QueueEnqueueManyV2", _enqueue_many_kernel, _no_outputs, NO_GRADIENT, s
 
 # -- QueueDequeueV2, QueueDequeueManyV2, QueueDequeueUpToV2 ---------------------------------
 def _dequeue_kernel(ctx, handle):
-    (element,) = _lookup(ctx, handle).dequeue_many(1, False, ctx.wait)
+    (element,) = queue_of(ctx, handle).dequeue_many(1, False, ctx.wait)
     return kernel_outputs(element)
 
 
@@ -540,7 +523,7 @@ def _batch(ctx, queue, elements, n):
 
 
 def _dequeue_many_kernel(ctx, handle, n, allow_smaller=False):
-    queue = _lookup(ctx, handle)
+    queue = queue_of(ctx, handle)
     n = int(n)
     if n < 0:
         raise invalid(ctx, "%s requested %d < 0 elements"
@@ -581,12 +564,12 @@ register("QueueDequeueUpToV2", _dequeue_up_to_kernel, _dequeue_many_shape, NO_GR
 
 # -- QueueCloseV2, QueueSizeV2, QueueIsClosedV2 --------------------------------------------
 def _close_kernel(ctx, handle):
-    _lookup(ctx, handle).close(ctx.attrs["cancel_pending_enqueues"], ctx.wait)
+    queue_of(ctx, handle).close(ctx.attrs["cancel_pending_enqueues"], ctx.wait)
     return ()
 
 
 register("QueueCloseV2", _close_kernel, _no_outputs, NO_GRADIENT, stateful=True)
-register("QueueSizeV2", lambda ctx, handle: np.int32(_lookup(ctx, handle).size()),
+register("QueueSizeV2", lambda ctx, handle: np.int32(queue_of(ctx, handle).size()),
          scalar_shape, NO_GRADIENT, stateful=True)
-register("QueueIsClosedV2", lambda ctx, handle: np.bool_(_lookup(ctx, handle).is_closed()),
+register("QueueIsClosedV2", lambda ctx, handle: np.bool_(queue_of(ctx, handle).is_closed()),
          scalar_shape, NO_GRADIENT, stateful=True)
