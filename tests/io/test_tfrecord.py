@@ -2,8 +2,10 @@
 
 import gzip
 import os
+import signal
 import struct
 import subprocess
+import sys
 import zlib
 
 import numpy as np
@@ -208,3 +210,52 @@ def test_real_tensorflow_reads_ours_and_we_read_theirs(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == repr([r.hex() for r in records])
     assert list(tf_record_iterator(str(theirs))) == [b"", b"x" * 300, bytes(range(256))]
+
+
+_KILLED_WRITER = r"""
+import os, signal, sys
+from minitf.io.tfrecord import TFRecordWriter, encode_record
+path, count = sys.argv[1], int(sys.argv[2])
+writer = TFRecordWriter(path)
+for i in range(count):
+    writer.write(bytes([i]) * 3000)
+writer.flush()
+# what a kill in the middle of write(2) leaves: the OS holds only part of the next record
+torn = encode_record(bytes([count]) * 3000)
+with open(path, "ab") as f:
+    f.write(torn[:1500])
+os.kill(os.getpid(), signal.SIGKILL)  # no close: the writer never gets to tidy up
+"""
+
+
+def test_a_killed_writer_leaves_its_earlier_records_and_reports_the_torn_one(tmp_path):
+    import minitf as tf
+
+    path = tmp_path / "killed.tfrecord"
+    whole, framed = 25, 12 + 3000 + 4
+    proc = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(path), str(whole)],
+                          capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    assert path.stat().st_size == whole * framed + 1500
+
+    got = []
+    with pytest.raises(errors.DataLossError) as info:
+        for record in tf_record_iterator(str(path)):
+            got.append(record)
+    assert got == [bytes([i]) * 3000 for i in range(whole)]
+    assert "truncated" in str(info.value) and str(whole * framed) in str(info.value)
+
+    # the reader op in a pipeline returns the same records and then refuses the torn one
+    with tf.Graph().as_default():
+        files = tf.train.string_input_producer([str(path)], num_epochs=1, shuffle=False)
+        _, value = tf.TFRecordReader().read(files)
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord=coord)
+            read = [sess.run(value) for _ in range(whole)]
+            with pytest.raises(errors.DataLossError):
+                sess.run(value)
+            coord.request_stop()
+            coord.join(threads)
+    assert read == got
