@@ -6,9 +6,9 @@ because it imports protobuf and TensorBoard's protos, which ``import minitf`` av
 import importlib
 import sys
 
-from minitf.contrib import layers
+from minitf.contrib import layers, training
 
-__all__ = ["layers", "tensorboard"]
+__all__ = ["layers", "tensorboard", "training"]
 
 
 def __getattr__(name):

@@ -25,9 +25,11 @@ from minitf.framework.graph import convert_to_tensor, get_default_graph
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import Dimension, TensorShape, as_shape, unknown_shape
 from minitf.ops import random_ops, session_resources
+from minitf.ops.gather_ops import gather
 from minitf.ops.blocking_queue import BlockingQueue, FifoOrder, PriorityOrder, ShuffleOrder
 from minitf.ops.op_util import (const_scalar_int, dims_text, invalid, kernel_outputs, make_op,
                                 op_scope, scalar_shape)
+from minitf.ops.shape_ops import stack
 
 __all__ = ["QueueBase", "FIFOQueue", "RandomShuffleQueue", "PaddingFIFOQueue", "PriorityQueue"]
 
@@ -64,6 +66,30 @@ class QueueBase:
             self._names = None
         self._queue_ref = queue_ref
         self._name = queue_ref.op.name.split("/")[-1]
+
+    @staticmethod
+    def from_list(index, queues):
+        """One of ``queues``, chosen when the graph runs by the int32 scalar ``index``.
+
+        All queues must have the same dtypes and names; the result's static shapes are
+        what the queues' shapes agree on.  Its ops act on ``queues[index]``.
+        """
+        if not queues or not isinstance(queues, (list, tuple)) or not all(
+                isinstance(q, QueueBase) for q in queues):
+            raise TypeError("A list of queues expected")
+        first = queues[0]
+        for i, q in enumerate(queues[1:], 1):
+            if q.dtypes != first.dtypes:
+                raise TypeError("Queue %d has different types: %s vs. %s"
+                                % (i, [t.name for t in q.dtypes], [t.name for t in first.dtypes]))
+            if q.names != first.names:
+                raise TypeError("Queue %d has different names: %s vs. %s"
+                                % (i, q.names, first.names))
+        shapes = [_common_shape([q.shapes[c] for q in queues]) for c in range(len(first.dtypes))]
+        refs = [q.queue_ref for q in queues]
+        with op_scope(None, "ref_select", refs + [index]) as scope:
+            ref = gather(stack(refs), index, name=scope)
+        return QueueBase(first.dtypes, shapes, first.names, ref)
 
     queue_ref = property(lambda self: self._queue_ref, doc="The queue's handle tensor.")
     name = property(lambda self: self._queue_ref.op.name, doc="The queue op's name.")
@@ -171,6 +197,14 @@ class QueueBase:
         """An int32 scalar: how many elements the queue holds."""
         return make_op("QueueSizeV2", [self._queue_ref], [_dtypes.int32],
                        name or "%s_Size" % self._name)._outputs[0]
+
+
+def _common_shape(shapes):
+    """The most specific shape every one of ``shapes`` is compatible with."""
+    if any(s.ndims is None for s in shapes) or len({s.ndims for s in shapes}) > 1:
+        return unknown_shape()
+    dims = [set(d) for d in zip(*[s.as_list() for s in shapes])]
+    return TensorShape([d.pop() if len(d) == 1 else None for d in dims])
 
 
 def _as_type_list(dtypes):
