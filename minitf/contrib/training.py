@@ -65,7 +65,8 @@ def bucket(tensors, which_bucket, batch_size, num_buckets, num_threads=1, capaci
                              num_buckets, "bucket_capacities")
     tensor_list = _input._as_tensor_list(tensors)
     with name_scope(name, "bucket", tensor_list) as scope:
-        tensor_list = _input._validate(tensor_list, "bucket()")
+        tensor_list, sparse = _input._store_sparse(_input._validate(tensor_list, "bucket()"),
+                                                   False)
         keep_input = _input._validate_keep_input(keep_input, False)
         which_bucket = convert_to_tensor(which_bucket, dtype=dtypes.int32, name="which_bucket")
         types = _input._dtypes([tensor_list])
@@ -101,7 +102,7 @@ def bucket(tensors, which_bucket, batch_size, num_buckets, num_threads=1, capaci
         dim = _batch_dim(batch_sizes, allow_smaller_final_batch)
         for tensor, shape in zip(out[1:], shapes):
             tensor.set_shape(TensorShape([dim]).concatenate(shape))
-        return out[0], _restructure(tensors, out[1:])
+        return out[0], _restructure(tensors, _input._restore_sparse(out[1:], sparse))
 
 
 def _restructure(tensors, batch):

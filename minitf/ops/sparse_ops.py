@@ -1,4 +1,4 @@
-"""From sparse to dense: ``sparse_to_dense`` (op SparseToDense) and ``sparse_tensor_to_dense``.
+"""From sparse to dense (``sparse_to_dense``, ``sparse_tensor_to_dense``), and sparse to strings.
 
 A ``VarLenFeature`` parses to a ``SparseTensor``; models want a dense batch, padded
 with a default value.  The op writes each ``sparse_values[i]`` at
@@ -6,8 +6,9 @@ with a default value.  The op writes each ``sparse_values[i]`` at
 """
 import numpy as np
 
+from minitf.framework import dtypes, graph_def
 from minitf.framework.graph import convert_to_tensor
-from minitf.framework.op_registry import register
+from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.framework.tensor_shape import TensorShape, unknown_shape
 from minitf.ops import cwise_ops, reduction_ops
@@ -15,7 +16,8 @@ from minitf.ops.gather_ops import gather_nd
 from minitf.ops.op_util import invalid, make_op, op_scope, shape_from_tensor
 from minitf.ops.shape_ops import reshape
 
-__all__ = ["sparse_to_dense", "sparse_tensor_to_dense"]
+__all__ = ["sparse_to_dense", "sparse_tensor_to_dense", "serialize_sparse",
+           "serialize_many_sparse", "deserialize_many_sparse"]
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,
@@ -120,3 +122,135 @@ def _sparse_to_dense_grad(op, g):
 
 
 register("SparseToDense", _sparse_to_dense_kernel, _sparse_to_dense_shape, _sparse_to_dense_grad)
+
+
+# -- SerializeSparse, SerializeManySparse, DeserializeManySparse ------------------------------
+# A SparseTensor travels through a queue (which holds dense components) as three strings,
+# the TensorProtos of its indices, values and dense shape, byte for byte what TF writes.
+
+def serialize_sparse(sp_input, name=None, out_type=dtypes.string):
+    """A string ``[3]`` tensor: ``sp_input``'s indices, values and shape as TensorProtos."""
+    return _serialize("SerializeSparse", sp_input, name, out_type)
+
+
+def serialize_many_sparse(sp_input, name=None, out_type=dtypes.string):
+    """A string ``[N, 3]`` tensor, one serialized SparseTensor per row of dimension 0.
+
+    Row ``i`` holds the entries whose first index is ``i``, without that index.
+    """
+    return _serialize("SerializeManySparse", sp_input, name, out_type)
+
+
+def _serialize(op_type, sp_input, name, out_type):
+    if not isinstance(sp_input, SparseTensor):
+        raise TypeError("Input must be a SparseTensor.")
+    if out_type != dtypes.string:
+        raise TypeError("minitf serializes SparseTensors to strings only, not %s" % out_type)
+    with op_scope(name, op_type, [sp_input.indices, sp_input.values,
+                                  sp_input.dense_shape]) as scope:
+        return make_op(op_type, [sp_input.indices, sp_input.values, sp_input.dense_shape],
+                       [dtypes.string], scope,
+                       {"T": sp_input.dtype, "out_type": dtypes.string})._outputs[0]
+
+
+def deserialize_many_sparse(serialized_sparse, dtype, rank=None, name=None):
+    """One SparseTensor from a string ``[N, 3]`` of serialized SparseTensors of one rank.
+
+    Entry ``j`` of row ``i`` lands at ``[i] + indices[j]``; the dense shape is
+    ``[N]`` followed by the largest of the rows' shapes, dimension by dimension.
+    """
+    with op_scope(name, "DeserializeManySparse", [serialized_sparse]) as scope:
+        serialized = convert_to_tensor(serialized_sparse, dtype=dtypes.string)
+        op = make_op("DeserializeManySparse", [serialized],
+                     [dtypes.int64, dtypes.as_dtype(dtype), dtypes.int64], scope,
+                     {"dtype": dtypes.as_dtype(dtype)})
+        indices, values, shape = op._outputs
+        if rank is not None:
+            indices.set_shape([None, rank + 1])
+            shape.set_shape([rank + 1])
+        return SparseTensor(indices, values, shape)
+
+
+def _proto_bytes(array):
+    return graph_def.tensor_proto(array).SerializeToString()
+
+
+def _serialize_sparse_kernel(ctx, indices, values, shape):
+    _check_sparse(ctx, indices, values, shape)
+    return np.array([_proto_bytes(indices), _proto_bytes(values), _proto_bytes(shape)],
+                    dtype=object)
+
+
+def _serialize_many_sparse_kernel(ctx, indices, values, shape):
+    _check_sparse(ctx, indices, values, shape)
+    if shape.size < 2:
+        raise invalid(ctx, "Rank of input SparseTensor should be > 1, but saw rank: %d"
+                      % shape.size)
+    rows = np.asarray(shape[0], np.int64)
+    out = np.empty((int(rows), 3), dtype=object)
+    for i in range(int(rows)):
+        mine = indices[:, 0] == i
+        out[i] = [_proto_bytes(np.ascontiguousarray(indices[mine, 1:])),
+                  _proto_bytes(values[mine]), _proto_bytes(shape[1:])]
+    return out
+
+
+def _check_sparse(ctx, indices, values, shape):
+    if np.ndim(indices) != 2 or np.ndim(values) != 1 or np.ndim(shape) != 1 or (
+            len(indices) != len(values) or indices.shape[1] != shape.size):
+        raise invalid(ctx, "Input SparseTensor is malformed: indices %s, values %s, "
+                           "dense_shape %s" % (list(np.shape(indices)), list(np.shape(values)),
+                                               list(np.shape(shape))))
+
+
+def _parse_proto(ctx, data, what):
+    from tensorboard.compat.proto import tensor_pb2  # protobuf only when a run needs it
+    try:
+        return graph_def.tensor_value(tensor_pb2.TensorProto.FromString(bytes(data)))
+    except Exception as exc:  # a damaged string: say which part, never a protobuf trace
+        raise invalid(ctx, "Could not parse serialized_sparse[%s]: %s" % (what, exc)) from exc
+
+
+def _deserialize_many_sparse_kernel(ctx, serialized):
+    if np.ndim(serialized) != 2 or np.shape(serialized)[1] != 3:
+        raise invalid(ctx, "Serialized sparse should be a matrix with 3 columns, got shape %s"
+                      % list(np.shape(serialized)))
+    want = ctx.attrs["dtype"].as_numpy_dtype
+    parts, rank = [], None
+    for i, (idx, val, shp) in enumerate(serialized):
+        idx, val = _parse_proto(ctx, idx, "%d, 0" % i), _parse_proto(ctx, val, "%d, 1" % i)
+        shp = _parse_proto(ctx, shp, "%d, 2" % i)
+        if val.dtype != want and not (want == object and val.dtype.kind in "OSU"):
+            raise invalid(ctx, "Requested SparseTensor of type %s but SparseTensor[%d].values"
+                               ".dtype() == %s" % (ctx.attrs["dtype"].name, i, val.dtype))
+        if rank is not None and shp.size != rank:
+            raise invalid(ctx, "Inconsistent rank across SparseTensors: rank prior to "
+                               "SparseTensor[%d] was: %d but rank of SparseTensor[%d] is: %d"
+                          % (i, rank, i, shp.size))
+        rank = shp.size
+        parts.append((idx.reshape(-1, rank), val, shp))
+    if not parts:
+        raise invalid(ctx, "Serialized sparse should have at least one row")
+    indices = np.concatenate([np.hstack([np.full((len(idx), 1), i, np.int64), idx])
+                              for i, (idx, _, _) in enumerate(parts)])
+    values = np.concatenate([val for _, val, _ in parts]).astype(want, copy=False)
+    shape = np.concatenate([[len(parts)], np.max([shp for _, _, shp in parts], axis=0)])
+    return indices.astype(np.int64), values, shape.astype(np.int64)
+
+
+def _serialize_shape(op):
+    if op.type == "SerializeSparse":
+        return [TensorShape([3])]
+    dense = shape_from_tensor(op._inputs[2])
+    return [TensorShape([dense[0].value if dense.ndims else None, 3])]
+
+
+def _deserialize_shape(op):
+    op._inputs[0].shape.with_rank(2)
+    return [TensorShape([None, None]), TensorShape([None]), TensorShape([None])]
+
+
+register("SerializeSparse", _serialize_sparse_kernel, _serialize_shape, NO_GRADIENT)
+register("SerializeManySparse", _serialize_many_sparse_kernel, _serialize_shape, NO_GRADIENT)
+register("DeserializeManySparse", _deserialize_many_sparse_kernel, _deserialize_shape,
+         NO_GRADIENT)

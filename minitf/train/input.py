@@ -37,6 +37,8 @@ from minitf.ops.io_ops import count_up_to, matching_files
 from minitf.ops.op_util import const_value
 from minitf.ops.queue_ops import FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue
 from minitf.ops.random_ops import random_shuffle
+from minitf.ops.sparse_ops import (deserialize_many_sparse, serialize_many_sparse,
+                                   serialize_sparse)
 from minitf.ops.shape_ops import expand_dims, reshape, shape, size
 from minitf.ops.variables import Variable
 from minitf.summary.summary_ops import scalar as _scalar_summary
@@ -203,10 +205,8 @@ def _as_original_type(original, dequeued):
 
 
 def _validate(tensor_list, what="batch()"):
-    if any(isinstance(t, SparseTensor) for t in tensor_list):
-        raise NotImplementedError("minitf's %s does not batch SparseTensors yet; batch the "
-                                  "dense tensors and parse after batching" % what)
-    tensor_list = [convert_to_tensor(t) for t in tensor_list]
+    tensor_list = [t if isinstance(t, SparseTensor) else convert_to_tensor(t)
+                   for t in tensor_list]
     if not tensor_list:
         raise ValueError("Expected at least one tensor in %s." % what)
     return tensor_list
@@ -216,6 +216,30 @@ def _validate_join(tensor_list_list):
     if not tensor_list_list:
         raise ValueError("Expected at least one input in batch_join().")
     return [_validate(tl, "batch_join()") for tl in tensor_list_list]
+
+
+def _store_sparse(tensor_list, enqueue_many):
+    """``tensor_list`` with each SparseTensor as its serialized strings (a queue holds dense
+    components only), and for each component the (dtype, rank) to restore, or None."""
+    stored, sparse = [], []
+    for t in tensor_list:
+        if isinstance(t, SparseTensor):
+            rank = t.indices.shape[1].value
+            stored.append((serialize_many_sparse if enqueue_many else serialize_sparse)(t))
+            sparse.append((t.dtype, None if rank is None else rank - bool(enqueue_many)))
+        else:
+            stored.append(t)
+            sparse.append(None)
+    return stored, sparse
+
+
+def _restore_sparse(dequeued, sparse):
+    """The batch with each serialized component made a SparseTensor again, whose first
+    dimension is the batch."""
+    flat = dequeued if isinstance(dequeued, list) else [dequeued]
+    flat = [t if info is None else deserialize_many_sparse(t, info[0], info[1])
+            for t, info in zip(flat, sparse)]
+    return flat if isinstance(dequeued, list) else flat[0]
 
 
 def _validate_keep_input(keep_input, enqueue_many):
@@ -298,40 +322,55 @@ def _shuffle_summary(queue, capacity, min_after_dequeue):
                                                      capacity - min_after_dequeue), full)
 
 
-# -- batch, batch_join and their maybe_ forms -----------------------------------------------
+# -- one builder for batch, batch_join, shuffle_batch and shuffle_batch_join ----------------
+def _batching(kind, tensors_list, join, batch_size, keep_input, make_queue, summary,
+              num_threads=1, enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
+              name=None):
+    """Builds a batching queue: ``tensors_list`` is a list of element structures (one per
+    thread with ``join``, else one element run by ``num_threads`` threads);
+    ``make_queue(types, shapes)`` makes the queue and ``summary(queue)`` its summary."""
+    tensor_list_list = _as_tensor_list_list(tensors_list)
+    flat = [t for tl in tensor_list_list for t in tl]
+    with name_scope(name, kind, flat + [keep_input]) as name:
+        tensor_list_list = (_validate_join(tensor_list_list) if join
+                            else [_validate(tensor_list_list[0])])
+        stored = [_store_sparse(tl, enqueue_many) for tl in tensor_list_list]
+        tensor_list_list, sparse = [tl for tl, _ in stored], stored[0][1]
+        keep_input = _validate_keep_input(keep_input, enqueue_many)
+        types = _dtypes(tensor_list_list)
+        if shapes is not None:  # a sparse component travels as a string vector
+            shapes = [s if info is None else [3] for s, info in zip(shapes, sparse)]
+        queue = make_queue(types, _shapes(tensor_list_list, shapes, enqueue_many))
+        if join:
+            _enqueue_join(queue, tensor_list_list, enqueue_many, keep_input)
+        else:
+            _enqueue(queue, tensor_list_list[0], num_threads, enqueue_many, keep_input)
+        summary(queue)
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, name)
+        return _as_original_type(tensors_list[0], _restore_sparse(dequeued, sparse))
+
+
 def _batch(tensors, batch_size, keep_input, num_threads=1, capacity=32, enqueue_many=False,
            shapes=None, dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None,
            name=None):
-    tensor_list = _as_tensor_list(tensors)
-    with name_scope(name, "batch", list(tensor_list) + [keep_input]) as name:
-        tensor_list = _validate(tensor_list)
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        types = _dtypes([tensor_list])
-        shapes = _shapes([tensor_list], shapes, enqueue_many)
-        queue = _which_queue(dynamic_pad)(capacity=capacity, dtypes=types, shapes=shapes,
-                                          shared_name=shared_name)
-        _enqueue(queue, tensor_list, num_threads, enqueue_many, keep_input)
-        _fifo_summary(queue, capacity)
-        return _as_original_type(tensors, _dequeue(queue, batch_size,
-                                                   allow_smaller_final_batch, name))
+    return _batching("batch", [tensors], False, batch_size, keep_input,
+                     _fifo(dynamic_pad, capacity, shared_name),
+                     lambda q: _fifo_summary(q, capacity), num_threads, enqueue_many, shapes,
+                     allow_smaller_final_batch, name)
 
 
 def _batch_join(tensors_list, batch_size, keep_input, capacity=32, enqueue_many=False,
                 shapes=None, dynamic_pad=False, allow_smaller_final_batch=False,
                 shared_name=None, name=None):
-    tensor_list_list = _as_tensor_list_list(tensors_list)
-    flat = [t for tl in tensor_list_list for t in tl]
-    with name_scope(name, "batch_join", flat + [keep_input]) as name:
-        tensor_list_list = _validate_join(tensor_list_list)
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        types = _dtypes(tensor_list_list)
-        shapes = _shapes(tensor_list_list, shapes, enqueue_many)
-        queue = _which_queue(dynamic_pad)(capacity=capacity, dtypes=types, shapes=shapes,
-                                          shared_name=shared_name)
-        _enqueue_join(queue, tensor_list_list, enqueue_many, keep_input)
-        _fifo_summary(queue, capacity)
-        return _as_original_type(tensors_list[0], _dequeue(queue, batch_size,
-                                                           allow_smaller_final_batch, name))
+    return _batching("batch_join", tensors_list, True, batch_size, keep_input,
+                     _fifo(dynamic_pad, capacity, shared_name),
+                     lambda q: _fifo_summary(q, capacity), 1, enqueue_many, shapes,
+                     allow_smaller_final_batch, name)
+
+
+def _fifo(dynamic_pad, capacity, shared_name):
+    return lambda types, shapes: _which_queue(dynamic_pad)(
+        capacity=capacity, dtypes=types, shapes=shapes, shared_name=shared_name)
 
 
 def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None,
@@ -410,40 +449,27 @@ def _check_capacity(capacity, min_after_dequeue):
 def _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input, num_threads=1,
                    seed=None, enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
                    shared_name=None, name=None):
-    tensor_list = _as_tensor_list(tensors)
-    with name_scope(name, "shuffle_batch", list(tensor_list) + [keep_input]) as name:
-        _check_capacity(capacity, min_after_dequeue)
-        tensor_list = _validate(tensor_list)
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        types = _dtypes([tensor_list])
-        shapes = _shapes([tensor_list], shapes, enqueue_many)
-        queue = RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue,
-                                   seed=seed, dtypes=types, shapes=shapes,
-                                   shared_name=shared_name)
-        _enqueue(queue, tensor_list, num_threads, enqueue_many, keep_input)
-        _shuffle_summary(queue, capacity, min_after_dequeue)
-        return _as_original_type(tensors, _dequeue(queue, batch_size,
-                                                   allow_smaller_final_batch, name))
+    _check_capacity(capacity, min_after_dequeue)
+    return _batching("shuffle_batch", [tensors], False, batch_size, keep_input,
+                     _shuffling(capacity, min_after_dequeue, seed, shared_name),
+                     lambda q: _shuffle_summary(q, capacity, min_after_dequeue), num_threads,
+                     enqueue_many, shapes, allow_smaller_final_batch, name)
 
 
 def _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input,
                         seed=None, enqueue_many=False, shapes=None,
                         allow_smaller_final_batch=False, shared_name=None, name=None):
-    tensor_list_list = _as_tensor_list_list(tensors_list)
-    flat = [t for tl in tensor_list_list for t in tl]
-    with name_scope(name, "shuffle_batch_join", flat + [keep_input]) as name:
-        _check_capacity(capacity, min_after_dequeue)
-        tensor_list_list = _validate_join(tensor_list_list)
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        types = _dtypes(tensor_list_list)
-        shapes = _shapes(tensor_list_list, shapes, enqueue_many)
-        queue = RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue,
-                                   seed=seed, dtypes=types, shapes=shapes,
-                                   shared_name=shared_name)
-        _enqueue_join(queue, tensor_list_list, enqueue_many, keep_input)
-        _shuffle_summary(queue, capacity, min_after_dequeue)
-        return _as_original_type(tensors_list[0], _dequeue(queue, batch_size,
-                                                           allow_smaller_final_batch, name))
+    _check_capacity(capacity, min_after_dequeue)
+    return _batching("shuffle_batch_join", tensors_list, True, batch_size, keep_input,
+                     _shuffling(capacity, min_after_dequeue, seed, shared_name),
+                     lambda q: _shuffle_summary(q, capacity, min_after_dequeue), 1,
+                     enqueue_many, shapes, allow_smaller_final_batch, name)
+
+
+def _shuffling(capacity, min_after_dequeue, seed, shared_name):
+    return lambda types, shapes: RandomShuffleQueue(
+        capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed, dtypes=types,
+        shapes=shapes, shared_name=shared_name)
 
 
 def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=1, seed=None,

@@ -154,6 +154,15 @@ DEDICATED.update({
     "OneShotIterator": ("tests.data.test_dataset",
                         "test_map_filter_and_flat_map_functions_receive_tensors"),
 })
+DEDICATED.update({
+    "SerializeSparse": ("tests.ops.test_sparse_ops",
+                        "test_serialize_sparse_writes_tfs_three_tensor_protos"),
+    "SerializeManySparse": ("tests.ops.test_sparse_ops",
+                            "test_serialize_sparse_writes_tfs_three_tensor_protos"),
+    "DeserializeManySparse": ("tests.ops.test_sparse_ops",
+                              "test_deserialize_many_sparse_stacks_rows_and_takes_the_largest_"
+                              "shape"),
+})
 # The Apply* ops: each row of the training-op table, run through its checker.
 APPLY_TABLE = ("tests.ops.test_training_ops", "UPDATES", "test_update_matches_formula")
 
@@ -197,6 +206,7 @@ NOT_DIFFERENTIABLE = {
     "ReaderNumWorkUnitsCompletedV2", "ReaderSerializeStateV2", "ReaderRestoreStateV2",
     "ReaderResetV2", "ReadFile", "WriteFile", "MatchingFiles", "CountUpTo", "DecodeCSV",
     "DecodeRaw", "StringToNumber",
+    "SerializeSparse", "SerializeManySparse", "DeserializeManySparse",
     # parsing serialized Examples (bytes in)
     "ParseExample", "ParseSingleExample", "ParseSingleSequenceExample",
     # tf.data iterators (state: the next element is not a function of the inputs)

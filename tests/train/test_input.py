@@ -310,3 +310,62 @@ def test_monitored_session_starts_the_queue_runners_itself(tmp_path):
             got.append(sess.run(batch).tolist())  # the end: OutOfRange, ended by the with
     assert got == [[0, 1, 2, 3], [4, 5]]
     assert set(threading.enumerate()) <= before
+
+
+def _var_len_examples(rows):
+    """Serialized Examples whose "ids" feature is the int64 list ``rows[i]``."""
+    return [tf.train.Example(features=tf.train.Features(feature={
+        "ids": tf.train.Feature(int64_list=tf.train.Int64List(value=row)),
+        "n": tf.train.Feature(int64_list=tf.train.Int64List(value=[len(row)]))}))
+        .SerializeToString() for row in rows]
+
+
+ROWS = [[3, 1, 4], [], [1, 5], [9, 2, 6, 5], [3], [5, 8, 9]]
+
+
+def test_batch_carries_a_sparse_tensor_as_a_sparse_batch():
+    records = tf.train.input_producer(_var_len_examples(ROWS), num_epochs=1, shuffle=False)
+    parsed = tf.parse_single_example(records.dequeue(), {
+        "ids": tf.VarLenFeature(tf.int64), "n": tf.FixedLenFeature([], tf.int64)})
+    ids, n = tf.train.batch([parsed["ids"], parsed["n"]], batch_size=4,
+                            allow_smaller_final_batch=True)
+    assert isinstance(ids, tf.SparseTensor) and ids.indices.shape.as_list() == [None, 2]
+    batches = _drain([ids, tf.sparse_tensor_to_dense(ids, default_value=-1), n])
+    assert [len(b[2]) for b in batches] == [4, 2]
+    for start, (sp, dense, lengths) in zip((0, 4), batches):
+        rows = ROWS[start:start + len(lengths)]
+        width = max(len(r) for r in rows)
+        np.testing.assert_array_equal(sp.dense_shape, [len(rows), width])
+        np.testing.assert_array_equal(dense, [r + [-1] * (width - len(r)) for r in rows])
+        np.testing.assert_array_equal(lengths, [len(r) for r in rows])
+
+
+def test_shuffle_batch_keeps_each_sparse_row_with_its_dense_partner():
+    records = tf.train.input_producer(_var_len_examples(ROWS), num_epochs=2, shuffle=False)
+    parsed = tf.parse_single_example(records.dequeue(), {
+        "ids": tf.VarLenFeature(tf.int64), "n": tf.FixedLenFeature([], tf.int64)})
+    ids, n = tf.train.shuffle_batch([parsed["ids"], parsed["n"]], batch_size=3, capacity=12,
+                                    min_after_dequeue=4, seed=3, num_threads=2)
+    batches = _drain([tf.sparse_tensor_to_dense(ids, default_value=-1), n])
+    assert len(batches) == 4  # 12 examples, 3 per batch
+    seen = []
+    for dense, lengths in batches:
+        for row, k in zip(dense, lengths):
+            assert np.all(row[k:] == -1) and np.all(row[:k] >= 0)
+            seen.append(tuple(row[:k]))
+    assert sorted(seen) == sorted(tuple(r) for r in ROWS * 2)
+
+
+def test_enqueue_many_splits_a_sparse_batch_into_rows():
+    sp = tf.SparseTensor([[0, 0], [0, 2], [2, 1]], [1., 2., 3.], [3, 4])
+    rows = tf.train.batch([sp], batch_size=2, enqueue_many=True, allow_smaller_final_batch=True)
+    with tf.Session() as sess:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord=coord)
+        dense = tf.sparse_tensor_to_dense(rows)
+        first, second = sess.run(dense), sess.run(dense)
+        coord.request_stop()
+        coord.join(threads)
+    # each row keeps its own dense shape [4], so the batch is [2, 4] even when it is empty
+    np.testing.assert_array_equal(first, [[1, 0, 2, 0], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(second, [[0, 3, 0, 0], [1, 0, 2, 0]])  # the input repeats
