@@ -3,3 +3,4 @@ from minitf.data.dataset_ops import (AUTOTUNE, Dataset, FixedLengthRecordDataset
                                      TextLineDataset, TFRecordDataset)
 from minitf.data.iterator_ops import (Iterator, make_initializable_iterator,  # noqa: F401
                                       make_one_shot_iterator)
+from minitf.data import experimental  # noqa: F401,E402

@@ -21,8 +21,10 @@ At run time an element is a tuple of numpy arrays, one per component
 (``nest.flatten`` order).  ``_elements(rt)`` of each dataset yields them;
 ``rt`` (a ``_Runtime``) holds the captured values and the session.
 """
+import collections
 import gzip
 import os
+import threading
 import zlib
 
 import numpy as np
@@ -44,10 +46,20 @@ class _Runtime:
     """A running pipeline's world: the session, the captured tensors' values, and the
     state that datasets keep for one initialization (shuffle seeds, caches)."""
 
-    __slots__ = ("session", "values", "state")
+    __slots__ = ("session", "values", "state", "_ctx")
 
-    def __init__(self, session, values):
+    def __init__(self, session, values, ctx=None):
         self.session, self.values, self.state = session, values, {}
+        self._ctx = ctx if ctx is not None else [None]  # shared with children
+
+    @property
+    def ctx(self):
+        """The kernel context of the ``get_next`` run pulling the pipeline now."""
+        return self._ctx[0]
+
+    @ctx.setter
+    def ctx(self, ctx):
+        self._ctx[0] = ctx
 
     def value(self, t):
         return self.values[t]
@@ -61,7 +73,45 @@ class _Runtime:
 
     def child(self, values):
         """The runtime of a dataset a function made: more values, state of its own."""
-        return _Runtime(self.session, {**self.values, **values})
+        return _Runtime(self.session, {**self.values, **values}, self._ctx)
+
+
+class _Failure:
+    """An element that could not be made (its map function failed, a batch of it did not
+    stack...).  It travels down the pipeline in the element's place, so ``get_next``
+    raises its error and the next ``get_next`` goes on with the next element, as TF's
+    iterators do; ``ignore_errors()`` drops it."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _attempt(make, *args):
+    """``make(*args)``, or a ``_Failure`` holding the op error it raised."""
+    try:
+        return make(*args)
+    except errors.OpError as exc:
+        return _Failure(exc)
+
+
+class _Pipeline:
+    """A started dataset: its runtime and its element generator, pulled by ``get_next``."""
+
+    def __init__(self, dataset, ctx, values):
+        self.rt = _Runtime(ctx.session, values)
+        self.rt.ctx = ctx
+        self.elements = dataset._elements(self.rt)
+
+    def next(self, ctx):
+        """The next element, or None at the end; waits made while computing it belong
+        to ``ctx``'s run."""
+        self.rt.ctx = ctx
+        element = next(self.elements, None)
+        if isinstance(element, _Failure):
+            raise element.error
+        return element
 
 
 class _Spec:
@@ -130,9 +180,9 @@ class Dataset:
             out += part._captures()
         return list(dict.fromkeys(out))
 
-    def _start(self, session, values):
-        """The iterator ``MakeIterator`` runs: this pipeline over captured ``values``."""
-        return self._elements(_Runtime(session, dict(zip(self._captures(), values))))
+    def _start(self, ctx, values):
+        """The pipeline ``MakeIterator`` starts: this dataset over captured ``values``."""
+        return _Pipeline(self, ctx, dict(zip(self._captures(), values)))
 
     def _elements(self, rt):
         raise NotImplementedError
@@ -246,8 +296,9 @@ class Dataset:
         return _SkipDataset(self, count)
 
     def prefetch(self, buffer_size):
-        """The same elements (minitf computes each when it is asked for)."""
-        return _PassDataset(self, buffer_size)
+        """The same elements, computed up to ``buffer_size`` ahead by a background thread
+        (``tf.data.experimental.AUTOTUNE`` picks a small buffer)."""
+        return _PrefetchDataset(self, buffer_size)
 
     def cache(self, filename=""):
         """The same elements, kept in memory after a first complete pass."""
@@ -400,7 +451,8 @@ class _ZipDataset(Dataset):
 
     def _elements(self, rt):
         for parts in zip(*(ds._elements(rt) for ds in self._parts())):
-            yield tuple(c for part in parts for c in part)
+            failed = [p for p in parts if isinstance(p, _Failure)]
+            yield failed[0] if failed else tuple(c for part in parts for c in part)
 
 
 class _GeneratorDataset(Dataset):
@@ -489,7 +541,8 @@ class _MapDataset(_UnaryDataset):
 
     def _elements(self, rt):
         for element in self._input._elements(rt):
-            yield tuple(rt.call(self._fn, element))
+            yield element if isinstance(element, _Failure) else _attempt(
+                lambda: tuple(rt.call(self._fn, element)))
 
 
 class _FilterDataset(_UnaryDataset):
@@ -506,8 +559,10 @@ class _FilterDataset(_UnaryDataset):
 
     def _elements(self, rt):
         for element in self._input._elements(rt):
-            if rt.call(self._fn, element)[0]:
-                yield element
+            keep = element if isinstance(element, _Failure) else _attempt(
+                lambda: rt.call(self._fn, element)[0])
+            if isinstance(keep, _Failure) or keep:
+                yield keep if isinstance(keep, _Failure) else element
 
 
 class _InterleaveDataset(_UnaryDataset):
@@ -555,9 +610,14 @@ class _InterleaveDataset(_UnaryDataset):
                 element = next(inputs, None)
                 if element is None:
                     input_done = True
-                else:
-                    current[index] = self._open(rt, element)
-                    open_count += 1
+                    continue
+                opened = element if isinstance(element, _Failure) else _attempt(
+                    self._open, rt, element)
+                if isinstance(opened, _Failure):
+                    yield opened
+                    continue
+                current[index] = opened
+                open_count += 1
             else:
                 index, taken = (index + 1) % cycle, 0
 
@@ -596,10 +656,15 @@ class _BatchDataset(_UnaryDataset):
         for element in self._input._elements(rt):
             batch.append(element)
             if len(batch) == size:
-                yield self._stack(batch, pads)
+                yield self._batch_of(batch, pads)
                 batch = []
         if batch and not self._drop:
-            yield self._stack(batch, pads)
+            yield self._batch_of(batch, pads)
+
+    def _batch_of(self, batch, pads):
+        # as TF's batch: a batch takes its batch_size inputs, and one failed input fails it
+        failed = [e for e in batch if isinstance(e, _Failure)]
+        return failed[0] if failed else _attempt(self._stack, batch, pads)
 
     def _stack(self, batch, pads):
         out = []
@@ -698,6 +763,9 @@ class _ShuffleDataset(_UnaryDataset):
                 if element is None:
                     inputs = None
                     break
+                if isinstance(element, _Failure):
+                    yield element
+                    continue
                 ring[end % size] = element
                 end += 1
             if end == start:
@@ -740,23 +808,31 @@ class _TakeDataset(_UnaryDataset):
         count = _scalar(rt, self._count)
         if count == 0:
             return
-        for i, element in enumerate(self._input._elements(rt), 1):
+        taken = 0
+        for element in self._input._elements(rt):
             yield element
-            if i == count:
+            taken += not isinstance(element, _Failure)
+            if taken == count:
                 return
 
 
 class _SkipDataset(_TakeDataset):
     def _elements(self, rt):
         count = _scalar(rt, self._count)
-        for i, element in enumerate(self._input._elements(rt)):
-            if count < 0:
-                return
-            if i >= count:
+        if count < 0:
+            return
+        skipped = 0
+        for element in self._input._elements(rt):
+            if isinstance(element, _Failure) or skipped >= count:
                 yield element
+            else:
+                skipped += 1
 
 
-class _PassDataset(_UnaryDataset):
+class _PrefetchDataset(_UnaryDataset):
+    """Computes up to ``buffer_size`` elements ahead in a thread of its own, so that the
+    input pipeline works while the training step runs."""
+
     def __init__(self, input_dataset, buffer_size):
         self._buffer = _int64(buffer_size, "buffer_size")
         super().__init__(input_dataset)
@@ -765,7 +841,82 @@ class _PassDataset(_UnaryDataset):
         return [self._buffer]
 
     def _elements(self, rt):
-        return self._input._elements(rt)
+        size = _scalar(rt, self._buffer)
+        if size == AUTOTUNE:
+            size = 2  # a step's worth ahead hides the pipeline's cost behind the step's
+        elif size < 0:
+            raise errors.InvalidArgumentError(None, None, "buffer_size must be >= 0 or "
+                                              "AUTOTUNE (-1), got %d" % size)
+        if size == 0:  # nothing to hold: compute each element when it is asked for
+            yield from self._input._elements(rt)
+            return
+        ahead = _Prefetcher(self._input._elements(rt), size)
+        withdraw = rt.ctx.on_session_close(ahead.stop)
+        try:
+            while True:
+                element = _attempt(ahead.take, rt.ctx)
+                if element is None:
+                    return
+                yield element
+        finally:  # the iterator was restarted or dropped: the thread must not outlive it
+            ahead.stop()
+            withdraw()
+
+
+class _Prefetcher:
+    """A thread that pulls ``elements`` into a buffer of ``size``, waiting while it is full."""
+
+    _END = object()
+
+    def __init__(self, elements, size):
+        self._elements, self._size = elements, size
+        self._buffer, self._error, self._stopped = collections.deque(), None, False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._fill, name="prefetch", daemon=True)
+        self._thread.start()
+
+    def _fill(self):
+        try:
+            for element in self._elements:
+                with self._cond:
+                    while len(self._buffer) >= self._size and not self._stopped:
+                        self._cond.wait()
+                    if self._stopped:
+                        return
+                    self._buffer.append(element)
+                    self._cond.notify_all()
+        except Exception as exc:  # handed to the consumer, in its place in the sequence
+            self._error = exc
+        finally:
+            self._elements.close()
+            with self._cond:
+                self._buffer.append(self._END)
+                self._cond.notify_all()
+
+    def take(self, ctx):
+        """The next element, None at the end; re-raises what the input raised."""
+        with self._cond:
+            ctx.wait(self._cond, lambda: self._buffer, "Prefetch cancelled")
+            element = self._buffer[0]
+            if element is self._END:
+                if self._error is not None:
+                    raise self._error
+                return None
+            self._buffer.popleft()
+            self._cond.notify_all()
+            return element
+
+    def stop(self):
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+
+class _IgnoreErrorsDataset(_UnaryDataset):
+    def _elements(self, rt):
+        for element in self._input._elements(rt):
+            if not isinstance(element, _Failure):
+                yield element
 
 
 class _CacheDataset(_UnaryDataset):

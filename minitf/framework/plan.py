@@ -275,6 +275,16 @@ class KernelContext:
     cancelled = property(lambda self: self.session._cancellation.cancelled,
                          doc="Has the session closed (so blocked kernels must give up)?")
 
+    def on_session_close(self, callback):
+        """Call ``callback()`` once when the session closes (at once if it has): for threads
+        a kernel starts, which must not outlive the session.  Returns a function that
+        withdraws the callback."""
+        manager = self.session._cancellation
+        token = manager.register(callback)
+        if token is None:
+            callback()
+        return lambda: manager.deregister(token)
+
     def wait(self, cond, ready, cancelled_message):
         """Block on ``cond`` (a ``threading.Condition`` the kernel holds) until ``ready()``.
 

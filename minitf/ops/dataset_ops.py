@@ -9,8 +9,10 @@ pipeline over their values in the session's iterator resource.
 ``IteratorGetNext`` then pulls one element per run.  As TF's are, the
 iterator is a per-session resource: two sessions iterate independently.
 
-The dataset object only has to offer ``_start(session, values)``, which returns
-a Python iterator of elements, each a tuple of numpy arrays (one per component).
+The dataset object only has to offer ``_start(ctx, values)``, which returns a
+pipeline whose ``next(ctx)`` gives the next element (a tuple of numpy arrays, one
+per component) or None at the end; ``ctx`` is the context of the kernel asking,
+so that a pipeline that waits (prefetch) waits within that run's deadline.
 None of these ops has a gradient.
 """
 import threading
@@ -38,13 +40,13 @@ class _IteratorResource:
 
     def start(self, ctx, dataset, values):
         with self.lock:
-            self.elements = dataset._start(ctx.session, values)
+            self.elements = dataset._start(ctx, values)
 
     def get_next(self, ctx):
         with self.lock:
             if self.elements is None:
                 raise errors.FailedPreconditionError(None, ctx.op, _NOT_INITIALIZED)
-            element = next(self.elements, None)
+            element = self.elements.next(ctx)
         if element is None:
             raise errors.OutOfRangeError(None, ctx.op, "End of sequence")
         return element

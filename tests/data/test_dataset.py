@@ -382,3 +382,100 @@ def test_tfrecord_parse_shuffle_batch_pipeline(tmp_path):
                                   np.array(order) ** 2)
     np.testing.assert_array_equal(np.concatenate([b[0] for b in batches])[:, 1],
                                   np.float32(order) + 0.5)
+
+
+# -- prefetch: a real background thread -------------------------------------------------------
+def _prefetch_threads():
+    import threading
+    return [t for t in threading.enumerate() if t.name == "prefetch" and t.is_alive()]
+
+
+def _wait_until(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+def test_prefetch_computes_elements_ahead_while_the_consumer_is_busy():
+    produced = []
+
+    def numbers():
+        for i in range(10):
+            produced.append(i)
+            yield i
+
+    ds = tf.data.Dataset.from_generator(numbers, tf.int64, []).prefetch(3)
+    with tf.Session() as sess:
+        x = ds.make_one_shot_iterator().get_next()
+        assert sess.run(x) == 0
+        # without being asked, the thread fills its buffer of 3 (and holds one more in hand)
+        assert _wait_until(lambda: len(produced) >= 4)
+        time.sleep(0.2)
+        assert len(produced) <= 5  # ... but no further: the buffer bounds it
+        assert _all(sess, x) == list(range(1, 10))
+    assert _wait_until(lambda: not _prefetch_threads())
+
+
+def test_prefetch_thread_ends_on_reinitialization_and_on_session_close():
+    n = tf.placeholder(tf.int64, [])
+    it = tf.data.Dataset.range(n).prefetch(2).make_initializable_iterator()
+    x = it.get_next()
+    sess = tf.Session()
+    sess.run(it.initializer, {n: 1000})
+    assert sess.run(x) == 0
+    assert len(_prefetch_threads()) == 1
+    sess.run(it.initializer, {n: 5})  # the old pipeline's thread must go
+    assert _all(sess, x) == [0, 1, 2, 3, 4]
+    sess.run(it.initializer, {n: 1000})
+    assert sess.run(x) == 0
+    sess.close()
+    assert _wait_until(lambda: not _prefetch_threads())
+
+
+@pytest.mark.parametrize("ahead", [0, 4])
+def test_an_element_that_fails_is_an_error_in_its_place_and_the_iterator_goes_on(ahead):
+    ds = tf.data.Dataset.from_tensor_slices(["1", "2", "x", "4", "y", "6"]).map(
+        tf.string_to_number)
+    ds = ds.prefetch(ahead) if ahead else ds
+    with tf.Session() as sess:
+        x = ds.make_one_shot_iterator().get_next()
+        assert [sess.run(x), sess.run(x)] == [1., 2.]
+        with pytest.raises(tf.errors.InvalidArgumentError, match="x"):
+            sess.run(x)
+        assert sess.run(x) == 4.  # as in TF, the next element follows the error
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(x)
+        assert _all(sess, x) == [6.]
+
+
+def test_a_failed_element_fails_its_batch_and_ignore_errors_drops_it():
+    words = tf.data.Dataset.from_tensor_slices(["1", "2", "x", "4", "5", "6", "7"])
+    numbers = words.map(tf.string_to_number)
+    with tf.Session() as sess:
+        x = numbers.batch(2).make_one_shot_iterator().get_next()
+        assert sess.run(x).tolist() == [1., 2.]
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(x)  # the batch of "x" and "4" fails, as a whole (TF 2.21 agrees)
+        assert [b.tolist() for b in _all(sess, x)] == [[5., 6.], [7.]]
+    kept = numbers.apply(tf.data.experimental.ignore_errors()).take(4)
+    assert _values(kept) == [1., 2., 4., 5.]
+    # take counts elements, not failures; skip skips elements, not failures
+    assert len(_values(numbers.apply(tf.data.experimental.ignore_errors()).skip(5))) == 1
+
+
+def test_get_next_waiting_on_prefetch_keeps_the_run_deadline():
+    def slow():
+        yield 1
+        time.sleep(3)
+        yield 2
+
+    ds = tf.data.Dataset.from_generator(slow, tf.int64, []).prefetch(1)
+    with tf.Session() as sess:
+        x = ds.make_one_shot_iterator().get_next()
+        assert sess.run(x) == 1
+        t0 = time.monotonic()
+        with pytest.raises(tf.errors.DeadlineExceededError):
+            sess.run(x, options=tf.RunOptions(timeout_in_ms=200))
+        assert time.monotonic() - t0 < 2.5
+        assert sess.run(x) == 2  # the element still comes, to the next run
