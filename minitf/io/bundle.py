@@ -25,7 +25,7 @@ import numpy as np
 
 from minitf.framework import errors
 from minitf.io.crc32c import crc32c, mask_crc, masked_crc32c, unmask_crc
-from minitf.io.wire import read_varint, varint
+from minitf.io.wire import field_bytes, field_varint, fields, read_varint, signed64, varint
 
 # -- TF's DataType enum <-> numpy -------------------------------------------------------
 DT_STRING = 7
@@ -72,56 +72,21 @@ def index_filename(prefix):
     return prefix + ".index"
 
 
-# -- protobuf wire format, by hand ------------------------------------------------------
-def _field_varint(field, value):
-    return varint(field << 3) + varint(value) if value else b""
-
-
-def _field_bytes(field, payload):
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
-
-
-def _fields(buf):
-    """Yields (field number, wire type, value) of a serialized message."""
-    pos, end = 0, len(buf)
-    while pos < end:
-        key, pos = read_varint(buf, pos)
-        field, wire = key >> 3, key & 7
-        if wire == 0:
-            value, pos = read_varint(buf, pos)
-        elif wire == 1:
-            value, pos = buf[pos:pos + 8], pos + 8
-        elif wire == 2:
-            n, pos = read_varint(buf, pos)
-            value, pos = buf[pos:pos + n], pos + n
-        elif wire == 5:
-            value, pos = buf[pos:pos + 4], pos + 4
-        else:
-            raise ValueError("unsupported wire type %d" % wire)
-        if pos > end or field == 0:
-            raise ValueError("truncated field")
-        yield field, wire, value
-
-
-def _signed64(value):
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
 def encode_header(num_shards=1, producer=1):
     """BundleHeaderProto{num_shards, endianness: LITTLE (0, left out), version{producer}}."""
-    return _field_varint(1, num_shards) + _field_bytes(3, _field_varint(1, producer))
+    return field_varint(1, num_shards) + field_bytes(3, field_varint(1, producer))
 
 
 def decode_header(buf):
     """Dict with num_shards, endianness, producer, min_consumer of a BundleHeaderProto."""
     out = {"num_shards": 0, "endianness": 0, "producer": 0, "min_consumer": 0}
-    for field, wire, value in _fields(buf):
+    for field, wire, value in fields(buf):
         if field == 1 and wire == 0:
             out["num_shards"] = value
         elif field == 2 and wire == 0:
             out["endianness"] = value
         elif field == 3 and wire == 2:
-            for f, w, v in _fields(value):
+            for f, w, v in fields(value):
                 if w == 0 and f in (1, 2):
                     out["producer" if f == 1 else "min_consumer"] = v
     return out
@@ -129,17 +94,17 @@ def decode_header(buf):
 
 def encode_shape(shape):
     """TensorShapeProto: one ``dim {size: n}`` (field 2) per dimension."""
-    return b"".join(_field_bytes(2, _field_varint(1, int(n))) for n in shape)
+    return b"".join(field_bytes(2, field_varint(1, int(n))) for n in shape)
 
 
 def decode_shape(buf):
     dims = []
-    for field, wire, value in _fields(buf):
+    for field, wire, value in fields(buf):
         if field == 2 and wire == 2:
             size = 0
-            for f, w, v in _fields(value):
+            for f, w, v in fields(value):
                 if f == 1 and w == 0:
-                    size = _signed64(v)
+                    size = signed64(v)
             dims.append(size)
         elif field == 3 and wire == 0 and value:
             return None  # unknown rank
@@ -162,16 +127,16 @@ class BundleEntry:
 
     def encode(self):
         """Fields in number order, zeros left out, shape always written (as TF does)."""
-        return (_field_varint(1, self.dtype) + _field_bytes(2, encode_shape(self.shape))
-                + _field_varint(3, self.shard_id) + _field_varint(4, self.offset)
-                + _field_varint(5, self.size) + b"\x35" + _U32.pack(self.crc32c)
-                + b"".join(_field_bytes(7, s) for s in self.slices))
+        return (field_varint(1, self.dtype) + field_bytes(2, encode_shape(self.shape))
+                + field_varint(3, self.shard_id) + field_varint(4, self.offset)
+                + field_varint(5, self.size) + b"\x35" + _U32.pack(self.crc32c)
+                + b"".join(field_bytes(7, s) for s in self.slices))
 
     @classmethod
     def decode(cls, buf):
         e = cls(0, ())
         slices = []
-        for field, wire, value in _fields(buf):
+        for field, wire, value in fields(buf):
             if field == 1 and wire == 0:
                 e.dtype = value
             elif field == 2 and wire == 2:

@@ -34,3 +34,41 @@ def read_varint(buf, pos, end=None):
             return result & 0xFFFFFFFFFFFFFFFF, pos
         shift += 7
     raise DecodeError("varint too long")
+
+
+def field_varint(field, value):
+    """A varint field; proto3 leaves out a zero."""
+    return varint(field << 3) + varint(value) if value else b""
+
+
+def field_bytes(field, payload):
+    """A length-delimited field (bytes, a string, a message, a packed list)."""
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+
+def fields(buf):
+    """Yields (field number, wire type, value) of a serialized message: an int for varints,
+    the bytes for the other wire types."""
+    pos, end = 0, len(buf)
+    while pos < end:
+        key, pos = read_varint(buf, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = read_varint(buf, pos)
+        elif wire == 1:
+            value, pos = buf[pos:pos + 8], pos + 8
+        elif wire == 2:
+            n, pos = read_varint(buf, pos)
+            value, pos = buf[pos:pos + n], pos + n
+        elif wire == 5:
+            value, pos = buf[pos:pos + 4], pos + 4
+        else:
+            raise DecodeError("unsupported wire type %d" % wire)
+        if pos > end or field == 0:
+            raise DecodeError("truncated field")
+        yield field, wire, value
+
+
+def signed64(value):
+    """A varint's uint64 read as the int64 it stands for."""
+    return value - (1 << 64) if value >= 1 << 63 else value

@@ -39,7 +39,7 @@ from minitf.framework import errors
 from minitf.framework.graph import Tensor, convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
-from minitf.io import bundle
+from minitf.io import wire
 from minitf.io.tfrecord import TFRecordOptions, tf_record_iterator
 from minitf.ops import queue_ops, session_resources
 from minitf.ops.op_util import invalid, make_op, op_scope, scalar_shape, variable_ref
@@ -391,19 +391,19 @@ class _Reader:
     def serialize(self, ctx):
         if not self.serializable:
             raise errors.UnimplementedError(None, ctx.op, "Reader SerializeState")
-        return b"".join((bundle._field_varint(1, self.started),
-                         bundle._field_varint(2, self.finished),
-                         bundle._field_varint(3, self.produced),
-                         bundle._field_bytes(4, self.work) if self.work else b""))
+        return b"".join((wire.field_varint(1, self.started),
+                         wire.field_varint(2, self.finished),
+                         wire.field_varint(3, self.produced),
+                         wire.field_bytes(4, self.work) if self.work else b""))
 
     def restore(self, ctx, state):
         if not self.serializable:
             raise errors.UnimplementedError(None, ctx.op, "Reader RestoreState")
         values = {1: 0, 2: 0, 3: 0, 4: b""}
         try:
-            for field, wire, value in bundle._fields(state):
-                if field in values and wire == (2 if field == 4 else 0):
-                    values[field] = bytes(value) if field == 4 else bundle._signed64(value)
+            for field, kind, value in wire.fields(state):
+                if field in values and kind == (2 if field == 4 else 0):
+                    values[field] = bytes(value) if field == 4 else wire.signed64(value)
         except ValueError:
             raise invalid(ctx, "Could not parse state for %s '%s': %s" % (
                 self.kind, self.op.name, state.decode("utf-8", "backslashreplace"))) from None
