@@ -459,3 +459,24 @@ register_node_def_translation(
     "BroadcastGradientArgs", output_types=lambda attrs, inputs: [inputs[0].dtype] * 2)
 register_node_def_translation(
     "RestoreV2", output_types=lambda attrs, inputs: list(attrs["dtypes"]))
+# queues and readers (their handles are string scalars in minitf)
+for _op in ("FIFOQueueV2", "PaddingFIFOQueueV2", "RandomShuffleQueueV2", "PriorityQueueV2",
+            "TextLineReaderV2", "FixedLengthRecordReaderV2", "WholeFileReaderV2",
+            "TFRecordReaderV2", "IdentityReaderV2", "ReaderSerializeStateV2", "ReadFile",
+            "MatchingFiles"):
+    register_node_def_translation(_op, output_types=_string)
+for _op in ("QueueEnqueueV2", "QueueEnqueueManyV2", "QueueCloseV2", "ReaderResetV2",
+            "ReaderRestoreStateV2", "WriteFile"):
+    register_node_def_translation(_op, output_types=_none)
+for _op in ("QueueDequeueV2", "QueueDequeueManyV2", "QueueDequeueUpToV2"):
+    register_node_def_translation(
+        _op, output_types=lambda attrs, inputs: list(attrs["component_types"]))
+register_node_def_translation("QueueSizeV2", output_types=lambda attrs, inputs: [dtypes.int32])
+register_node_def_translation("QueueIsClosedV2", output_types=_bool)
+for _op in ("ReaderReadV2", "ReaderReadUpToV2"):
+    register_node_def_translation(_op, output_types=lambda attrs, inputs: [dtypes.string] * 2)
+for _op in ("ReaderNumRecordsProducedV2", "ReaderNumWorkUnitsCompletedV2"):
+    register_node_def_translation(_op, output_types=lambda attrs, inputs: [dtypes.int64])
+register_node_def_translation(
+    "DecodeCSV", output_types=lambda attrs, inputs: list(attrs["OUT_TYPE"]))
+register_node_def_translation("DecodeRaw", output_types=_attr_type("out_type"))

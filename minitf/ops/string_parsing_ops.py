@@ -20,7 +20,8 @@ from minitf.framework import dtypes as _dtypes
 from minitf.framework.graph import convert_to_tensor
 from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import unknown_shape
-from minitf.ops.op_util import check_dtype, invalid, make_op, op_scope, same_shape
+from minitf.ops.op_util import (check_dtype, invalid, kernel_outputs, make_op, op_scope,
+                                same_shape)
 
 __all__ = ["decode_csv", "decode_raw", "string_to_number"]
 
@@ -197,7 +198,7 @@ def _decode_csv_kernel(ctx, records, *defaults):
         columns.append(values)
     if first is not None:
         raise invalid(ctx, first[1])
-    return tuple(c.reshape(np.shape(records)) for c in columns)
+    return kernel_outputs(c.reshape(np.shape(records)) for c in columns)
 
 
 def _column(texts, f, default, dtype, na):

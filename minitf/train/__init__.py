@@ -36,8 +36,8 @@ from minitf.train.basic_session_run_hooks import (  # noqa: F401,E402
     StopAtStepHook, SummarySaverHook)
 from minitf.train.coordinator import Coordinator, LooperThread  # noqa: F401,E402
 from minitf.train import queue_runner  # noqa: F401,E402 (tf.train.queue_runner.QueueRunner)
-from minitf.train.queue_runner import (QueueRunner, add_queue_runner,  # noqa: F401,E402
-                                       start_queue_runners)
+from minitf.train.queue_runner import (QueueRunner, QueueRunnerDef,  # noqa: F401,E402
+                                       add_queue_runner, start_queue_runners)
 from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,  # noqa: F401,E402
                                             MonitoredTrainingSession, Scaffold, SessionCreator,
                                             SingularMonitoredSession, WorkerSessionCreator)

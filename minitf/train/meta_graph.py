@@ -15,6 +15,7 @@ from minitf.framework.graph_def import graph_to_graph_def
 from minitf.io import bundle
 from minitf.ops import importer
 from minitf.ops.variables import Variable
+from minitf.train.queue_runner import QueueRunner, QueueRunnerDef
 
 __all__ = ["import_meta_graph", "read_meta_graph_file", "write_graph"]
 
@@ -23,10 +24,10 @@ VARIABLE_COLLECTIONS = (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLE
                         GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES,
                         GraphKeys.MOVING_AVERAGE_VARIABLES, GraphKeys.GLOBAL_STEP,
                         "metric_variables")
-# bytes_list collections of TF protos minitf cannot rebuild (queue runners, control-flow
-# contexts, savers): skipped, as they have no minitf objects to become.
-_SKIPPED_PROTO_COLLECTIONS = (GraphKeys.QUEUE_RUNNERS, GraphKeys.COND_CONTEXT,
-                              GraphKeys.WHILE_CONTEXT, GraphKeys.SAVERS)
+# bytes_list collections of TF protos minitf cannot rebuild (control-flow contexts,
+# savers): skipped, as they have no minitf objects to become.
+_SKIPPED_PROTO_COLLECTIONS = (GraphKeys.COND_CONTEXT, GraphKeys.WHILE_CONTEXT,
+                              GraphKeys.SAVERS)
 
 
 def read_meta_graph_file(filename):
@@ -145,6 +146,10 @@ def _restore_collections(graph, meta, scope):
                 if name not in variables:
                     variables[name] = _variable_from_def(graph, var_def, scope)
                 graph.add_to_collection(key, variables[name])
+        elif kind == "bytes_list" and key == GraphKeys.QUEUE_RUNNERS:
+            for raw in col.bytes_list.value:
+                graph.add_to_collection(key, QueueRunner(
+                    queue_runner_def=QueueRunnerDef.FromString(raw), import_scope=scope))
         elif kind == "bytes_list":
             if key not in _SKIPPED_PROTO_COLLECTIONS:
                 for raw in col.bytes_list.value:

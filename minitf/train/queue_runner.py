@@ -16,9 +16,75 @@ import weakref
 
 from minitf import logging
 from minitf.framework import errors
-from minitf.framework.graph import GraphKeys, add_to_collection, get_default_session
+from minitf.framework.graph import (GraphKeys, add_to_collection, get_default_graph,
+                                    get_default_session)
+from minitf.io import wire
 
-__all__ = ["QueueRunner", "add_queue_runner", "start_queue_runners"]
+__all__ = ["QueueRunner", "QueueRunnerDef", "add_queue_runner", "start_queue_runners"]
+
+
+class QueueRunnerDef:
+    """TF's QueueRunnerDef message (``queue_runner.proto``): a runner by op names, as a
+    MetaGraph's ``queue_runners`` collection stores it.
+
+    Fields: ``queue_name`` (1), ``enqueue_op_name`` (2, repeated), ``close_op_name`` (3),
+    ``cancel_op_name`` (4) and ``queue_closed_exception_types`` (5, packed error codes).
+    """
+
+    def __init__(self, queue_name="", enqueue_op_name=(), close_op_name="", cancel_op_name="",
+                 queue_closed_exception_types=()):
+        self.queue_name, self.close_op_name = queue_name, close_op_name
+        self.enqueue_op_name = list(enqueue_op_name)
+        self.cancel_op_name = cancel_op_name
+        self.queue_closed_exception_types = list(queue_closed_exception_types)
+
+    def SerializeToString(self):  # noqa: N802 (protobuf's name)
+        def text(field, value):
+            return wire.field_bytes(field, value.encode("utf-8")) if value else b""
+        codes = b"".join(wire.varint(c) for c in self.queue_closed_exception_types)
+        return b"".join([text(1, self.queue_name)]
+                        + [wire.field_bytes(2, n.encode("utf-8")) for n in self.enqueue_op_name]
+                        + [text(3, self.close_op_name), text(4, self.cancel_op_name),
+                           wire.field_bytes(5, codes) if codes else b""])
+
+    @classmethod
+    def FromString(cls, data):  # noqa: N802 (protobuf's name)
+        d = cls()
+        for field, kind, value in wire.fields(bytes(data)):
+            if kind == 2 and field in (1, 3, 4):
+                setattr(d, {1: "queue_name", 3: "close_op_name", 4: "cancel_op_name"}[field],
+                        bytes(value).decode("utf-8"))
+            elif kind == 2 and field == 2:
+                d.enqueue_op_name.append(bytes(value).decode("utf-8"))
+            elif field == 5 and kind == 0:  # an unpacked code
+                d.queue_closed_exception_types.append(value)
+            elif field == 5 and kind == 2:
+                pos = 0
+                while pos < len(value):
+                    code, pos = wire.read_varint(value, pos)
+                    d.queue_closed_exception_types.append(code)
+        return d
+
+    def __eq__(self, other):
+        return isinstance(other, QueueRunnerDef) and vars(self) == vars(other)
+
+    def __repr__(self):
+        return "QueueRunnerDef(%s)" % ", ".join("%s=%r" % kv for kv in vars(self).items())
+
+
+def _exception_types_by_code():
+    return {cls.error_code: cls for cls in vars(errors).values()
+            if isinstance(cls, type) and issubclass(cls, errors.OpError) and cls is not
+            errors.OpError}
+
+
+def _scoped(name, scope):
+    return scope.rstrip("/") + "/" + name if scope else name
+
+
+def _unscoped(name, scope):
+    prefix = scope.rstrip("/") + "/" if scope else ""
+    return name[len(prefix):] if prefix and name.startswith(prefix) else name
 
 
 class QueueRunner:
@@ -44,8 +110,10 @@ class QueueRunner:
     def __init__(self, queue=None, enqueue_ops=None, close_op=None, cancel_op=None,
                  queue_closed_exception_types=None, queue_runner_def=None, import_scope=None):
         if queue_runner_def is not None:
-            raise NotImplementedError("QueueRunner from a QueueRunnerDef proto is not "
-                                      "supported by minitf; pass queue and enqueue_ops.")
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            self._init_from_proto(queue_runner_def, import_scope)
+            return
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         if queue_closed_exception_types is not None and (
@@ -65,9 +133,43 @@ class QueueRunner:
             cancel_pending_enqueues=True)
         self._queue_closed_exception_types = (queue_closed_exception_types
                                               or (errors.OutOfRangeError,))
+        self._init_runs()
+
+    def _init_from_proto(self, d, import_scope):
+        """The runner a QueueRunnerDef names, over the ops of the default graph."""
+        g = get_default_graph()
+        self._queue = g.as_graph_element(_scoped(d.queue_name, import_scope))
+        self._enqueue_ops = [g.as_graph_element(_scoped(n, import_scope))
+                             for n in d.enqueue_op_name]
+        self._close_op = g.as_graph_element(_scoped(d.close_op_name, import_scope))
+        self._cancel_op = g.as_graph_element(_scoped(d.cancel_op_name, import_scope))
+        by_code = _exception_types_by_code()
+        self._queue_closed_exception_types = tuple(
+            by_code[c] for c in d.queue_closed_exception_types) or (errors.OutOfRangeError,)
+        self._init_runs()
+
+    def _init_runs(self):
         self._lock = threading.Lock()
         self._runs_per_session = weakref.WeakKeyDictionary()  # session -> threads running
         self._exceptions_raised = []
+
+    def to_proto(self, export_scope=None):
+        """This runner as a ``QueueRunnerDef``, or None if its queue is outside
+        ``export_scope``."""
+        if export_scope and not self.name.startswith(export_scope.rstrip("/") + "/"):
+            return None
+        return QueueRunnerDef(
+            queue_name=_unscoped(self.name, export_scope),
+            enqueue_op_name=[_unscoped(op.name, export_scope) for op in self._enqueue_ops],
+            close_op_name=_unscoped(self._close_op.name, export_scope),
+            cancel_op_name=_unscoped(self._cancel_op.name, export_scope),
+            queue_closed_exception_types=[t.error_code
+                                          for t in self._queue_closed_exception_types])
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        """The QueueRunner a ``QueueRunnerDef`` describes, in the default graph."""
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=import_scope)
 
     queue = property(lambda self: self._queue)
     enqueue_ops = property(lambda self: self._enqueue_ops)

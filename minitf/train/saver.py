@@ -28,6 +28,7 @@ from minitf.framework.graph_def import graph_to_graph_def
 from minitf.framework.tensor_shape import TensorShape
 from minitf.io import bundle
 from minitf.train import checkpoint_state
+from minitf.train.queue_runner import QueueRunner
 
 __all__ = ["CheckpointReader", "NewCheckpointReader", "Saver", "export_meta_graph",
            "list_variables", "load_checkpoint", "load_variable"]
@@ -554,7 +555,9 @@ def _add_collection(meta, key, items):
     if not items:
         return
     col = meta.collection_def[key]
-    if key in _VARIABLE_COLLECTIONS and all(_variable_ref(v) is not None for v in items):
+    if all(isinstance(v, QueueRunner) for v in items):  # as QueueRunnerDefs, as TF does
+        col.bytes_list.value.extend(v.to_proto().SerializeToString() for v in items)
+    elif key in _VARIABLE_COLLECTIONS and all(_variable_ref(v) is not None for v in items):
         col.bytes_list.value.extend(_variable_def(v) for v in items if hasattr(v, "initializer"))
     elif all(isinstance(v, (Tensor, Operation)) for v in items):
         col.node_list.value.extend(v.name for v in items)

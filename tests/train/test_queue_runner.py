@@ -202,3 +202,74 @@ def test_start_queue_runners_uses_the_default_session_and_create_threads_can_wai
         assert sess.run(q.dequeue()) == 7
         coord.request_stop()
         coord.join(threads, stop_grace_period_secs=5)
+
+
+# -- QueueRunnerDef: runners in a MetaGraph, and queue graphs through a GraphDef ---------------
+def _pipeline(path):
+    files = tf.train.string_input_producer([path], num_epochs=1, shuffle=False)
+    _, line = tf.TextLineReader().read(files)
+    value, = tf.decode_csv(line, [[0]])
+    return tf.train.batch([value], batch_size=2, allow_smaller_final_batch=True)
+
+
+def _drain(sess, fetch):
+    coord = tf.train.Coordinator()
+    threads = tf.train.start_queue_runners(sess, coord=coord)
+    out = []
+    try:
+        while True:
+            out.append(sess.run(fetch).tolist())
+    except tf.errors.OutOfRangeError:
+        pass
+    coord.request_stop()
+    coord.join(threads)
+    return out
+
+
+def test_queue_runner_def_bytes_are_tfs_message():
+    d = tf.train.QueueRunnerDef(queue_name="q", enqueue_op_name=["e1", "e2"],
+                                close_op_name="c", cancel_op_name="x",
+                                queue_closed_exception_types=[11, 1])
+    # fields 1-4 length-delimited strings, field 5 the packed codes 11 (OUT_OF_RANGE), 1
+    assert d.SerializeToString() == (b"\x0a\x01q" b"\x12\x02e1" b"\x12\x02e2" b"\x1a\x01c"
+                                     b"\x22\x01x" b"\x2a\x02\x0b\x01")
+    assert tf.train.QueueRunnerDef.FromString(d.SerializeToString()) == d
+    # an unpacked code (field 5 as a varint) reads the same
+    assert tf.train.QueueRunnerDef.FromString(b"\x0a\x01q\x28\x0b").queue_closed_exception_types \
+        == [11]
+
+
+def test_a_meta_graph_brings_back_its_queue_runners(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_text("1\n2\n3\n")
+    batch = _pipeline(str(path))
+    runners = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+    tf.train.export_meta_graph(str(tmp_path / "m.meta"))
+    want = [r.to_proto() for r in runners]
+    assert want[0].queue_closed_exception_types == [tf.errors.OUT_OF_RANGE]
+
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(str(tmp_path / "m.meta"), import_scope="again")
+        back = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        assert [r.to_proto(export_scope="again") for r in back] == want
+        assert back[0].name == "again/" + runners[0].name
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            assert _drain(sess, "again/" + batch.name) == [[1, 2], [3]]
+
+
+def test_a_queue_and_reader_graph_survives_a_graph_def_without_output_types(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_text("4\n5\n6\n")
+    batch = _pipeline(str(path))
+    graph_def = tf.get_default_graph().as_graph_def()
+    assert not any("_output_types" in n.attr for n in graph_def.node)
+    runners = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+    with tf.Graph().as_default():
+        tf.import_graph_def(graph_def, name="")
+        for r in runners:  # the runners, rebuilt from their names
+            tf.train.add_queue_runner(tf.train.QueueRunner.from_proto(r.to_proto()))
+        with tf.Session() as sess:
+            # a GraphDef has no collections (a MetaGraph has): initialize the epoch count
+            sess.run("input_producer/limit_epochs/epochs/Assign")
+            assert _drain(sess, batch.name) == [[4, 5], [6]]
