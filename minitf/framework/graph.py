@@ -493,11 +493,11 @@ class Graph:
     @contextlib.contextmanager
     def as_default(self):
         """Make this graph the default one inside the ``with`` block."""
-        _graph_stack.append(self)
+        _stacks.graphs.append(self)
         try:
             yield self
         finally:
-            _graph_stack.remove(self)
+            _stacks.graphs.remove(self)
 
     @contextlib.contextmanager
     def _in_context(self, ctx):
@@ -650,34 +650,39 @@ def _canonical_device(name):
 
 
 # -- the default graph -------------------------------------------------------
-_graph_stack = []
+class _Stacks(threading.local):
+    """The ``as_default`` graphs and sessions entered, per thread as in TF: a thread sees
+    only its own, and one that entered none sees the global default graph."""
+
+    def __init__(self):
+        self.graphs, self.sessions = [], []
+
+
+_stacks = _Stacks()
 _global_default = [Graph()]
 
 
 def get_default_graph():
-    """The graph new ops go into: the innermost ``as_default`` graph, else the global one."""
-    return _graph_stack[-1] if _graph_stack else _global_default[0]
-
-
-_session_stack = []
+    """The graph new ops go into: this thread's innermost ``as_default`` graph, else the
+    global one."""
+    return _stacks.graphs[-1] if _stacks.graphs else _global_default[0]
 
 
 @contextlib.contextmanager
 def default_session(sess):
     """Make ``sess`` the default session inside a ``with`` block."""
-    _session_stack.append(sess)
+    stack = _stacks.sessions
+    stack.append(sess)
     try:
         yield sess
     finally:
-        if sess in _session_stack:
-            _session_stack.reverse()
-            _session_stack.remove(sess)
-            _session_stack.reverse()
+        if sess in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(sess)]  # the innermost entry
 
 
 def get_default_session():
-    """The innermost session entered with ``with``, or None."""
-    return _session_stack[-1] if _session_stack else None
+    """This thread's innermost session entered with ``with``, or None."""
+    return _stacks.sessions[-1] if _stacks.sessions else None
 
 
 def _session_for(session, elem):
@@ -695,7 +700,7 @@ def _session_for(session, elem):
 
 def reset_default_graph():
     """Replace the global default graph with a fresh one."""
-    if _graph_stack:
+    if _stacks.graphs:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If "
                              "you need a cleared graph, exit the nesting and create a new graph.")
     _global_default[0] = Graph()

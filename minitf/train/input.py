@@ -480,7 +480,9 @@ def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=
     Threads fill a ``shuffle_batch/random_shuffle_queue`` of ``capacity``; each
     dequeue waits until more than ``min_after_dequeue`` elements are queued
     (until the input ends), so every batch is drawn from a well-mixed pool.
-    ``seed`` makes the draw order repeat (with one thread, the batches repeat).
+    ``seed`` fixes the sequence of random draws, but which elements are in the queue at
+    each draw depends on how far the producer threads have got, so batches can differ
+    from run to run even with a seed and one thread (as in TF).
 
     Args:
         tensors: a list or dict of tensors (one element, or a batch with enqueue_many).

@@ -196,3 +196,31 @@ def test_numpy_operand_on_left_defers_to_tensor():
     x = tf.constant([1.0, 2.0])
     y = np.array([1.0, 1.0], np.float32) + x
     assert isinstance(y, tf.Tensor)
+
+
+def test_default_graph_and_session_are_per_thread_as_in_tf():
+    import threading
+
+    import minitf as tf
+    g, seen = tf.Graph(), {}
+    entered, leave = threading.Event(), threading.Event()
+
+    def other():
+        with g.as_default(), tf.Session(graph=g).as_default() as sess:
+            seen["sess"] = sess
+            entered.set()
+            leave.wait(10)
+
+    t = threading.Thread(target=other)
+    t.start()
+    assert entered.wait(10)
+    try:  # the other thread's graph and session are not this thread's defaults
+        assert tf.get_default_graph() is not g
+        assert tf.get_default_session() is None
+        with g.as_default():
+            assert tf.get_default_graph() is g
+    finally:
+        leave.set()
+        t.join(10)
+    seen["sess"].close()
+    assert tf.get_default_graph() is not g
