@@ -35,6 +35,7 @@ L1, L2, L3, L5 = "lab01_graphs", "lab02_ops", "lab03_regression", "lab05_experim
 L4 = "lab04_word2vec"
 L6 = "lab06_style"
 L7 = "lab07_convnets"
+L9 = "lab09_input_pipeline"
 
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- lab01_graphs
@@ -972,6 +973,363 @@ WRONG_ANSWERS = [
                     losses.append(float(value))
                 result = sess.run(image)[0]
             return losses, result
+        '''),
+    # ---------------------------------------------------------------- lab09_input_pipeline
+    _w(L9, "q1_example", "label stored as a float", '''
+        def image_example(image, label):
+            image = np.asarray(image)
+            depth = image.shape[2] if image.ndim == 3 else 1
+
+            def int64_feature(value):
+                return tf.train.Feature(int64_list=tf.train.Int64List(value=[int(value)]))
+
+            return tf.train.Example(features=tf.train.Features(feature={
+                "image_raw": tf.train.Feature(
+                    bytes_list=tf.train.BytesList(value=[image.tobytes()])),
+                "height": int64_feature(image.shape[0]),
+                "width": int64_feature(image.shape[1]),
+                "depth": int64_feature(depth),
+                "label": tf.train.Feature(float_list=tf.train.FloatList(value=[label])),
+            }))
+        '''),
+    _w(L9, "q1_example", "height and width swapped", '''
+        def image_example(image, label):
+            image = np.asarray(image)
+            width, height = image.shape[:2]
+            depth = image.shape[2] if image.ndim == 3 else 1
+
+            def int64_feature(value):
+                return tf.train.Feature(int64_list=tf.train.Int64List(value=[int(value)]))
+
+            return tf.train.Example(features=tf.train.Features(feature={
+                "image_raw": tf.train.Feature(
+                    bytes_list=tf.train.BytesList(value=[image.tobytes()])),
+                "height": int64_feature(height),
+                "width": int64_feature(width),
+                "depth": int64_feature(depth),
+                "label": int64_feature(label),
+            }))
+        '''),
+    _w(L9, "q1_example", "colour images only: a grey image has no shape[2]", '''
+        def image_example(image, label):
+            height, width, depth = image.shape
+
+            def int64_feature(value):
+                return tf.train.Feature(int64_list=tf.train.Int64List(value=[int(value)]))
+
+            return tf.train.Example(features=tf.train.Features(feature={
+                "image_raw": tf.train.Feature(
+                    bytes_list=tf.train.BytesList(value=[image.tobytes()])),
+                "height": int64_feature(height),
+                "width": int64_feature(width),
+                "depth": int64_feature(depth),
+                "label": int64_feature(label),
+            }))
+        '''),
+    _w(L9, "q1_example", "pixels stored as an int64 list", '''
+        def image_example(image, label):
+            image = np.asarray(image)
+            depth = image.shape[2] if image.ndim == 3 else 1
+
+            def int64_feature(values):
+                return tf.train.Feature(int64_list=tf.train.Int64List(value=values))
+
+            return tf.train.Example(features=tf.train.Features(feature={
+                "image_raw": int64_feature(image.ravel().tolist()),
+                "height": int64_feature([image.shape[0]]),
+                "width": int64_feature([image.shape[1]]),
+                "depth": int64_feature([depth]),
+                "label": int64_feature([int(label)]),
+            }))
+        '''),
+    _w(L9, "q2_write", "a new writer for every image: only the last record is kept", '''
+        def write_tfrecord(path, images, labels):
+            count = 0
+            for image, label in zip(images, labels):
+                with tf.python_io.TFRecordWriter(path) as writer:
+                    writer.write(image_example(image, label).SerializeToString())
+                count += 1
+            return count
+        '''),
+    _w(L9, "q2_write", "str(example): the text format, not the wire format", '''
+        def write_tfrecord(path, images, labels):
+            count = 0
+            with tf.python_io.TFRecordWriter(path) as writer:
+                for image, label in zip(images, labels):
+                    writer.write(str(image_example(image, label)))
+                    count += 1
+            return count
+        '''),
+    _w(L9, "q2_write", "the raw pixels written, not the Example", '''
+        def write_tfrecord(path, images, labels):
+            count = 0
+            with tf.python_io.TFRecordWriter(path) as writer:
+                for image, label in zip(images, labels):
+                    writer.write(np.asarray(image).tobytes())
+                    count += 1
+            return count
+        '''),
+    _w(L9, "q3_read", "queue runners never started: the first batch waits for ever", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+            return batches
+        '''),
+    _w(L9, "q3_read", "no local_variables_initializer: the epoch counter is not initialized",
+       '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+                    coord.join(threads)
+            return batches
+        '''),
+    _w(L9, "q3_read", "tf.train.batch: the records keep the files' order", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+                    coord.join(threads)
+            return batches
+        '''),
+    _w(L9, "q3_read", "request_stop without join: the threads are left running", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+            return batches
+        '''),
+    _w(L9, "q3_read", "height and width swapped in the reshape", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            shape = [image_shape[1], image_shape[0]] + list(image_shape[2:])
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+                    coord.join(threads)
+            return batches
+        '''),
+    _w(L9, "q3_read", "decode_raw to int8: bright pixels turn negative", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.int8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+                    coord.join(threads)
+            return batches
+        '''),
+    _w(L9, "q3_read", "OutOfRangeError not caught: the end of the input escapes", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    while not coord.should_stop():
+                        batches.append(tuple(sess.run([images, labels])))
+                    coord.request_stop()
+                    coord.join(threads)
+            return batches
+        '''),
+    _w(L9, "q3_read", "no allow_smaller_final_batch: the last examples are dropped", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while not coord.should_stop():
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    finally:
+                        coord.request_stop()
+                    coord.join(threads)
+            return batches
+        '''),
+    _w(L9, "q3_read", "OutOfRangeError caught without request_stop: join waits for ever", '''
+        def read_batches(filenames, image_shape, batch_size, num_epochs, seed):
+            batches = []
+            with tf.Graph().as_default():
+                filename_queue = tf.train.string_input_producer(
+                    filenames, num_epochs=num_epochs, seed=seed)
+                _, serialized = tf.TFRecordReader().read(filename_queue)
+                features = tf.parse_single_example(serialized, {
+                    "image_raw": tf.FixedLenFeature([], tf.string),
+                    "label": tf.FixedLenFeature([], tf.int64),
+                })
+                image = tf.reshape(tf.decode_raw(features["image_raw"], tf.uint8), image_shape)
+                images, labels = tf.train.shuffle_batch(
+                    [image, features["label"]], batch_size, capacity=10 + 3 * batch_size,
+                    min_after_dequeue=10, seed=seed, allow_smaller_final_batch=True)
+                with tf.Session() as sess:
+                    sess.run([tf.global_variables_initializer(),
+                              tf.local_variables_initializer()])
+                    coord = tf.train.Coordinator()
+                    threads = tf.train.start_queue_runners(sess, coord=coord)
+                    try:
+                        while True:
+                            batches.append(tuple(sess.run([images, labels])))
+                    except tf.errors.OutOfRangeError:
+                        pass
+                    coord.join(threads)
+            return batches
         '''),
 ]
 
