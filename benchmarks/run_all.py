@@ -2,7 +2,8 @@
 
     python benchmarks/run_all.py [--no-tf] [NAME ...]
 
-NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec, conv.
+NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec, conv,
+tfrecord, input.
 
 Real TensorFlow is timed beside minitf when ~/.cache/tf-oracle/bin/python exists
 (or $MINITF_TF_PYTHON); --no-tf (or MINITF_BENCH_NO_TF=1) skips it.  These are
@@ -17,14 +18,17 @@ import _common
 import bench_conv
 import bench_graph_view
 import bench_import
+import bench_input
 import bench_logreg
 import bench_matmul
 import bench_run_overhead
+import bench_tfrecord
 import bench_word2vec
 
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
               "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view,
-              "word2vec": bench_word2vec, "conv": bench_conv}
+              "word2vec": bench_word2vec, "conv": bench_conv, "tfrecord": bench_tfrecord,
+              "input": bench_input}
 
 
 def main(argv):

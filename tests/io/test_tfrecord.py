@@ -259,3 +259,25 @@ def test_a_killed_writer_leaves_its_earlier_records_and_reports_the_torn_one(tmp
             coord.request_stop()
             coord.join(threads)
     assert read == got
+
+
+def test_records_that_straddle_the_read_blocks_round_trip_and_cuts_are_caught(tmp_path):
+    # the reader parses plain files from 256 KiB blocks: records of 0 B to 600 KB cross them
+    rng = np.random.default_rng(7)
+    records = [rng.bytes(int(n)) for n in rng.integers(0, 600_000, 30)] + [b""]
+    path = tmp_path / "big.tfrecord"
+    _write(path, records)
+    assert list(tf_record_iterator(str(path))) == records
+    raw = path.read_bytes()
+    starts = np.cumsum([0] + [16 + len(r) for r in records])
+    for cut in rng.integers(1, len(raw), 8):
+        path.write_bytes(raw[:cut])
+        whole = int(np.searchsorted(starts, cut, side="right")) - 1  # records before the cut
+        got = []
+        if cut == starts[whole]:
+            got = list(tf_record_iterator(str(path)))
+        else:
+            with pytest.raises(errors.DataLossError, match="offset %d" % starts[whole]):
+                for record in tf_record_iterator(str(path)):
+                    got.append(record)
+        assert got == records[:whole]
