@@ -380,7 +380,193 @@ def test_lecture_07_check_holds_the_claims():
         with pytest.raises(AssertionError):
             check_lecture_07(dict(good, **{key: bad}))
 
+
+def check_lecture_09(r):
+    # Section 1: FIFO order, zero padding after each row, smallest priority first; eight draws
+    # of a shuffle queue are a permutation of what went in; the errors the prose names.
+    assert r["fifo_order"] == [10, 20, 30], r["fifo_order"]
+    assert r["padded_batch"] == [[1, 2, 3], [4, 0, 0], [5, 6, 0]], r["padded_batch"]
+    assert r["jobs"] == [[1, 2, 3], ["urgent", "normal", "low"]], r["jobs"]
+    assert sorted(r["drawn"]) == list(range(8)), r["drawn"]
+    assert r["queue_errors"] == {"blocked draw": "DeadlineExceededError",
+                                 "draw from a closed, empty queue": "OutOfRangeError",
+                                 "enqueue into a closed queue": "CancelledError"}, r
+    assert r["waited"] >= 0.49, r["waited"]          # the run gave up after its 500 ms
+    # Section 2: four enqueue threads plus the one that closes the queue on a stop; the
+    # samples come out in the data's order over 2.5 passes; nothing outlives join.
+    names = r["enqueue_threads"]
+    assert len(names) == 5 and sum(n.endswith("close_on_stop") for n in names) == 1, names
+    assert r["in_data_order"] and r["n_samples"] == 2500, r
+    assert r["clean_outcome"].startswith("stopped cleanly"), r["clean_outcome"]
+    assert r["failed_outcome"].startswith("join raised ValueError: worker 3"), r
+    assert r["alive"] == [[], [], []], r["alive"]
+    # ... the monitor: full queues and blocked producers before training, nearly empty queues
+    # from half a second after training starts, every thread finished after the stop.
+    before = r["before_training"]
+    for name, (size, capacity) in before["queues"].items():
+        assert size == capacity, (name, size, capacity)
+    producers = [s for n, s in before["threads"].items() if n.startswith("producer")]
+    assert producers and all(s == "blocked enqueue rows" for s in producers), before
+    assert r["training_max_sizes"]["rows"] <= 5, r["training_max_sizes"]
+    assert r["training_max_sizes"]["batch/fifo_queue"] <= 10, r["training_max_sizes"]
+    assert set(r["after_stop_states"]) == {"finished"}, r["after_stop_states"]
+    assert all(r["after_stop_closed"]), r["after_stop_closed"]
+    # Section 3: one local and no global variable, the runner in QUEUE_RUNNERS; without the
+    # local initializer the read ends and join raises; header lines skipped, two epochs in
+    # file order; every binary record and PNG equals what was written.
+    assert r["local_variables"] == ["input_producer/limit_epochs/epochs:0"], r
+    assert r["global_variables"] == [] and r["csv_runners"] == ["input_producer"], r
+    assert r["uninitialized_errors"] == {"read": "OutOfRangeError",
+                                         "join": "FailedPreconditionError"}, r
+    keys = ["weather-%d.csv:%d" % (p, line) for _ in range(2) for p in (0, 1)
+            for line in range(2, 6)]
+    assert r["csv_keys"] == keys and r["csv_matches_files"], (r["csv_keys"], r)
+    assert r["bin_size"] == 8 + 64 * (1 + 28 * 28) and r["n_bin"] == 64 and r["bin_matches"], r
+    assert r["png_static_shape"] == [None, None, 1] and r["n_png"] == 8, r
+    assert r["png_matches"], r
+    # Section 4: static batch shapes of 16; both runners in the collection; the first batch
+    # mixes the two shards; each id once, every record as written; no thread left.
+    assert r["queue_static_shapes"] == [[16, 28, 28, 1], [16], [16], [16]], r
+    assert r["queue_runtime_shapes"] == [[[16, 28, 28, 1], [16], [16], [16]]] * 4, r
+    assert r["tfrecord_runners"] == ["input_producer", "shuffle_batch/random_shuffle_queue"], r
+    first = r["first_batch_ids"]
+    assert min(first) < 32 <= max(first), first
+    assert r["queue_ids"] == list(range(64)) and r["records_match"], r
+    assert r["tfrecord_alive"] == [], r["tfrecord_alive"]
+    # Section 5 (speeds are shown, never checked): the same table from all three files; raw
+    # records 40 + 16 bytes, Examples a few bytes more, CSV more than twice raw, about eleven
+    # characters and a comma per number.
+    assert all(r["tables_equal"].values()) and len(r["tables_equal"]) == 3, r["tables_equal"]
+    rows, cols = r["table_shape"]
+    size = r["file_bytes"]
+    raw = size["TFRecord raw + decode_raw"]
+    assert raw == rows * (4 * cols + 16), size
+    assert raw + rows <= size["TFRecord Example + parse_example"] <= raw + 20 * rows, size
+    assert size["CSV + decode_csv"] > 2 * raw, size
+    assert 11.5 <= size["CSV + decode_csv"] / (rows * cols) <= 13, size
+    # Section 6: tf.data's batch dimension is unknown, the runtime shapes are the queue's,
+    # both see the same 64 examples; OutOfRangeError at the end; no threads; the
+    # initializable iterator's three passes; and at the very end no thread is left over.
+    assert r["data_static_shapes"] == [[None, 28, 28, 1], [None], [None], [None]], r
+    assert r["data_runtime_shapes"] == r["queue_runtime_shapes"], r
+    assert r["data_ids"] == r["queue_ids"] == list(range(64)), r
+    assert r["end_of_epoch"] == "OutOfRangeError" and r["data_threads"] == [], r
+    assert r["epoch_batches"] == [list(range(64))] * 2 + [list(range(32))], r["epoch_batches"]
+    assert r["leftover_threads"] == [], r["leftover_threads"]
+
+
+def test_lecture_09_check_holds_the_claims():
+    """check_lecture_09 passes on values like the notebook's and fails on wrong ones."""
+    runtime = [[[16, 28, 28, 1], [16], [16], [16]]] * 4
+    good = {"fifo_order": [10, 20, 30], "padded_batch": [[1, 2, 3], [4, 0, 0], [5, 6, 0]],
+            "jobs": [[1, 2, 3], ["urgent", "normal", "low"]], "drawn": [7, 3, 6, 2, 1, 4, 0, 5],
+            "queue_errors": {"blocked draw": "DeadlineExceededError",
+                             "draw from a closed, empty queue": "OutOfRangeError",
+                             "enqueue into a closed queue": "CancelledError"},
+            "waited": 0.5,
+            "enqueue_threads": ["QueueRunnerThread-fifo_queue-fifo_queue_EnqueueMany"] * 4
+            + ["QueueRunnerThread-fifo_queue-close_on_stop"],
+            "in_data_order": True, "n_samples": 2500,
+            "clean_outcome": "stopped cleanly; first find (worker, draw): (0, 2056)",
+            "failed_outcome": "join raised ValueError: worker 3: corrupt record after 100 draws",
+            "alive": [[], [], []],
+            "before_training": {"queues": {"rows": [50, 50], "batch/fifo_queue": [30, 30]},
+                                "threads": {"producer-0": "blocked enqueue rows",
+                                            "producer-1": "blocked enqueue rows"}},
+            "training_max_sizes": {"rows": 1, "batch/fifo_queue": 9},
+            "after_stop_states": ["finished"] * 4, "after_stop_closed": [True, True],
+            "local_variables": ["input_producer/limit_epochs/epochs:0"], "global_variables": [],
+            "csv_runners": ["input_producer"],
+            "uninitialized_errors": {"read": "OutOfRangeError",
+                                     "join": "FailedPreconditionError"},
+            "csv_keys": ["weather-%d.csv:%d" % (p, n) for _ in range(2) for p in (0, 1)
+                         for n in range(2, 6)],
+            "csv_matches_files": True, "bin_size": 50248, "n_bin": 64, "bin_matches": True,
+            "png_static_shape": [None, None, 1], "n_png": 8, "png_matches": True,
+            "queue_static_shapes": [[16, 28, 28, 1], [16], [16], [16]],
+            "queue_runtime_shapes": runtime,
+            "tfrecord_runners": ["input_producer", "shuffle_batch/random_shuffle_queue"],
+            "first_batch_ids": [47, 7, 8, 42], "queue_ids": list(range(64)),
+            "records_match": True, "tfrecord_alive": [],
+            "tables_equal": {"CSV": True, "Example": True, "raw": True},
+            "table_shape": [20000, 10],
+            "file_bytes": {"CSV + decode_csv": 2431520,
+                           "TFRecord Example + parse_example": 1380000,
+                           "TFRecord raw + decode_raw": 1120000},
+            "data_static_shapes": [[None, 28, 28, 1], [None], [None], [None]],
+            "data_runtime_shapes": runtime, "data_ids": list(range(64)),
+            "end_of_epoch": "OutOfRangeError", "data_threads": [],
+            "epoch_batches": [list(range(64))] * 2 + [list(range(32))], "leftover_threads": []}
+    check_lecture_09(good)
+    for key, bad in (("padded_batch", [[1, 2, 3], [0, 0, 4], [0, 5, 6]]),
+                     ("jobs", [[3, 1, 2], ["low", "urgent", "normal"]]),
+                     ("drawn", [0, 1, 2, 3, 4, 5, 6, 6]), ("waited", 0.01),
+                     ("enqueue_threads", ["QueueRunnerThread-fifo_queue-x"] * 4),
+                     ("in_data_order", False),
+                     ("failed_outcome", "stopped cleanly; first find (worker, draw): (0, 9)"),
+                     ("before_training", {"queues": {"rows": [12, 50]}, "threads": {}}),
+                     ("training_max_sizes", {"rows": 50, "batch/fifo_queue": 30}),
+                     ("after_stop_states", ["finished", "blocked"]),
+                     ("global_variables", ["input_producer/limit_epochs/epochs:0"]),
+                     ("uninitialized_errors", {"read": "OutOfRangeError"}),
+                     ("csv_keys", ["weather-0.csv:%d" % n for n in range(1, 17)]),
+                     ("bin_matches", False), ("queue_ids", list(range(63)) + [0]),
+                     ("first_batch_ids", [1, 2, 3, 4]), ("records_match", False),
+                     ("tables_equal", {"CSV": False, "Example": True, "raw": True}),
+                     ("file_bytes", dict(good["file_bytes"], **{"CSV + decode_csv": 2000000})),
+                     ("data_ids", list(range(32))), ("end_of_epoch", None),
+                     ("data_threads", ["prefetch"]),
+                     ("epoch_batches", [list(range(64))] * 3),
+                     ("leftover_threads", ["QueueRunnerThread-input_producer-close_on_stop"])):
+        with pytest.raises(AssertionError):
+            check_lecture_09(dict(good, **{key: bad}))
+
+
 RESULTS = {
+    "09_input_pipeline": (check_lecture_09, {
+        "fifo_order": "[int(v) for v in fifo_order]", "padded_batch": "padded_batch.tolist()",
+        "jobs": "[[int(p) for p in job_priorities], [n.decode() for n in job_names]]",
+        "drawn": "[int(v) for v in drawn]", "queue_errors": "queue_errors",
+        "waited": "float(waited)",
+        "enqueue_threads": "[t.name for t in enqueue_threads]",
+        "in_data_order": "bool(in_data_order)", "n_samples": "len(samples)",
+        "clean_outcome": "clean_outcome", "failed_outcome": "failed_outcome",
+        "alive": "[[t.name for t in enqueue_threads if t.is_alive()], clean_alive, "
+                 "failed_alive]",
+        "before_training": "{'queues': {n: [q['size'], q['capacity']] for n, q in "
+                           "before_training['queues'].items()}, 'threads': {t['name']: "
+                           "' '.join([t['state'], str(t['op']), str(t['queue'])]) "
+                           "for t in before_training['threads']}}",
+        "training_max_sizes": "{n: max(s['queues'][n]['size'] for s in monitor.samples "
+                              "if before_training['time'] + 0.5 <= s['time'] "
+                              "<= while_training['time']) for n in after_stop['queues']}",
+        "after_stop_states": "[t['state'] for t in after_stop['threads']]",
+        "after_stop_closed": "[q['closed'] for q in after_stop['queues'].values()]",
+        "local_variables": "csv_local_variables",
+        "global_variables": "csv_global_variables", "csv_runners": "csv_runners",
+        "uninitialized_errors": "uninitialized_errors",
+        "csv_keys": "[os.path.basename(k.decode()) for k, _, _ in csv_records]",
+        "csv_matches_files": "bool(np.allclose(np.array([np.append(x, y) for _, x, y in "
+                             "csv_records]), np.vstack([np.loadtxt(p, delimiter=',', "
+                             "skiprows=1) for p in csv_paths] * 2)))",
+        "bin_size": "os.path.getsize(bin_path)", "n_bin": "len(bin_records)",
+        "bin_matches": "bool(bin_matches)",
+        "png_static_shape": "png_image.shape.as_list()", "n_png": "len(png_records)",
+        "png_matches": "bool(png_matches)",
+        "queue_static_shapes": "[t.shape.as_list() for t in queue_batch]",
+        "queue_runtime_shapes": "[[list(x.shape) for x in b] for b in queue_batches]",
+        "tfrecord_runners": "tfrecord_runners",
+        "first_batch_ids": "[int(i) for i in queue_batches[0][2]]",
+        "queue_ids": "queue_ids", "records_match": "bool(records_match)",
+        "tfrecord_alive": "tfrecord_alive",
+        "tables_equal": "{k: bool(v) for k, v in tables_equal.items()}",
+        "table_shape": "list(table.shape)", "file_bytes": "file_bytes",
+        "data_static_shapes": "data_static_shapes",
+        "data_runtime_shapes": "[[list(x.shape) for x in b] for b in data_batches]",
+        "data_ids": "data_ids", "end_of_epoch": "end_of_epoch",
+        "data_threads": "data_threads", "epoch_batches": "epoch_batches",
+        "leftover_threads": "leftover_threads",
+    }),
     "07_convnets": (check_lecture_07, {
         "kernel": "k.tolist()", "impulse_response": "impulse_response[1:4, 1:4].tolist()",
         "by_hand_error": "by_hand_error", "presets_match": "bool(presets_match)",
