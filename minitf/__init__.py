@@ -41,12 +41,14 @@ from minitf.ops.parsing_ops import *  # noqa: F401,F403
 from minitf.ops.sparse_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.ops.string_parsing_ops import *  # noqa: F401,F403
+from minitf.ops.string_ops import *  # noqa: F401,F403
 from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402
 from minitf import losses, nn  # noqa: F401,E402
 from minitf import layers  # noqa: F401,E402
 from minitf import data  # noqa: F401,E402
 from minitf import image  # noqa: F401,E402
+from minitf import strings  # noqa: F401,E402
 
 newaxis = None
 __version__ = "1.15.0"

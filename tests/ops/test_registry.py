@@ -154,6 +154,16 @@ DEDICATED.update({
     "OneShotIterator": ("tests.data.test_dataset",
                         "test_map_filter_and_flat_map_functions_receive_tensors"),
 })
+DEDICATED.update({t: ("tests.ops.test_string_ops", f) for t, f in (
+    ("StringJoin", "test_string_join_broadcasts_scalars"),
+    ("AsString", "test_as_string_formats_as_printf"),
+    ("RegexReplace", "test_regex_replace_all_or_first_with_groups"),
+    ("Substr", "test_substr_counts_negative_positions_from_the_end_and_checks_them"),
+    ("StringSplit", "test_string_split_splits_at_each_delimiter_character"),
+    ("StringSplitV2", "test_strings_split_follows_str_split"),
+    ("ReduceJoin", "test_reduce_join_along_axes"),
+    ("StringLength", "test_length_and_strip"),
+    ("StringStrip", "test_length_and_strip"))})
 DEDICATED.update({
     "SerializeSparse": ("tests.ops.test_sparse_ops",
                         "test_serialize_sparse_writes_tfs_three_tensor_protos"),
@@ -207,6 +217,8 @@ NOT_DIFFERENTIABLE = {
     "ReaderResetV2", "ReadFile", "WriteFile", "MatchingFiles", "CountUpTo", "DecodeCSV",
     "DecodeRaw", "StringToNumber",
     "SerializeSparse", "SerializeManySparse", "DeserializeManySparse",
+    "StringJoin", "AsString", "RegexReplace", "Substr", "StringSplit", "StringSplitV2",
+    "ReduceJoin", "StringLength", "StringStrip",
     # parsing serialized Examples (bytes in)
     "ParseExample", "ParseSingleExample", "ParseSingleSequenceExample",
     # tf.data iterators (state: the next element is not a function of the inputs)
