@@ -42,6 +42,8 @@ from minitf.ops.sparse_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.ops.string_parsing_ops import *  # noqa: F401,F403
 from minitf.ops.string_ops import *  # noqa: F401,F403
+from minitf.ops.tensor_array_ops import *  # noqa: F401,F403
+from minitf import nest  # noqa: F401,E402
 from minitf import initializers  # noqa: F401,E402
 from minitf import train  # noqa: F401,E402
 from minitf import losses, nn  # noqa: F401,E402

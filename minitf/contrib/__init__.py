@@ -6,9 +6,9 @@ because it imports protobuf and TensorBoard's protos, which ``import minitf`` av
 import importlib
 import sys
 
-from minitf.contrib import layers, training
+from minitf.contrib import layers, rnn, seq2seq, training
 
-__all__ = ["layers", "tensorboard", "training"]
+__all__ = ["layers", "rnn", "seq2seq", "tensorboard", "training"]
 
 
 def __getattr__(name):

@@ -30,3 +30,6 @@ from minitf.ops.conv_ops import (atrous_conv2d, conv1d, conv2d,  # noqa: F401
                                  depthwise_conv2d_native_backprop_input, separable_conv2d)
 from minitf.ops.pooling_ops import avg_pool, max_pool, max_pool_with_argmax  # noqa: F401
 from minitf.ops.sampled_losses import nce_loss, sampled_softmax_loss  # noqa: F401
+from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,  # noqa: F401
+                            static_bidirectional_rnn, static_rnn)
+from minitf.nn import rnn_cell  # noqa: F401,E402

@@ -169,6 +169,10 @@ DEDICATED.update({
                         "test_serialize_sparse_writes_tfs_three_tensor_protos"),
     "SerializeManySparse": ("tests.ops.test_sparse_ops",
                             "test_serialize_sparse_writes_tfs_three_tensor_protos"),
+    "TensorArrayCloseV3": ("tests.ops.test_tensor_array",
+                           "test_write_read_stack_size_and_close"),
+    "TensorArrayGradV3": ("tests.ops.test_tensor_array",
+                          "test_gradient_of_two_reads_of_one_element_adds_up"),
     "DeserializeManySparse": ("tests.ops.test_sparse_ops",
                               "test_deserialize_many_sparse_stacks_rows_and_takes_the_largest_"
                               "shape"),
@@ -223,6 +227,8 @@ NOT_DIFFERENTIABLE = {
     "ParseExample", "ParseSingleExample", "ParseSingleSequenceExample",
     # tf.data iterators (state: the next element is not a function of the inputs)
     "IteratorV2", "MakeIterator", "OneShotIterator", "IteratorGetNext",
+    # TensorArray handles, sizes and the gradient array's lookup (no values flow through)
+    "TensorArrayV3", "TensorArrayGradV3", "TensorArraySizeV3", "TensorArrayCloseV3",
 }
 
 # Ops whose kernel never runs in correct use, because their owner provides the value:
