@@ -66,9 +66,9 @@ from minitf.datasets import _download
 from minitf.io import bundle
 
 __all__ = ["Words", "Vocabulary", "DownloadError", "OfflineFallbackWarning", "tokenize",
-           "read_words", "offline_corpus", "load_text8", "build_vocab", "keep_probabilities",
-           "subsample", "skipgram_batch", "skipgram_batches", "default_cache_dir",
-           "OFFLINE_SOURCES", "TEXT8_URL", "TEXT8_SIZE", "TEXT8_SHA256", "UNK"]
+           "read_words", "offline_corpus", "offline_text", "load_text8", "build_vocab",
+           "keep_probabilities", "subsample", "skipgram_batch", "skipgram_batches",
+           "default_cache_dir", "OFFLINE_SOURCES", "TEXT8_URL", "TEXT8_SIZE", "TEXT8_SHA256", "UNK"]
 
 #: Where TF's word2vec tutorial downloads text8.
 TEXT8_URL = "http://mattmahoney.net/dc/text8.zip"
@@ -252,6 +252,29 @@ def _docstrings(root):
 def _pydoc_topics():
     from pydoc_data import topics
     return "\n".join(topics.topics[k] for k in sorted(topics.topics)).encode("utf-8")
+
+
+_ASCII = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u2026": "..."})
+
+
+def offline_text(max_chars=None):
+    """Running English prose with its case and punctuation, for character-level models.
+
+    The text of CPython's ``help()`` topics (~450k characters, ~95 distinct), made
+    ASCII (curly quotes and dashes become plain ones, other characters are dropped),
+    with table rules and runs of blank lines removed, so what a model learns is words,
+    spaces and punctuation rather than ``----``.  Deterministic for a Python version.
+
+        >>> text = offline_text()
+        >>> chars = sorted(set(text))
+    """
+    raw = _pydoc_topics().decode("utf-8").translate(_ASCII)
+    raw = raw.encode("ascii", "ignore").decode("ascii")
+    lines = [(ln, re.sub("[-=*+~|]{4,}", "", ln).rstrip()) for ln in raw.split("\n")]
+    kept = [ruled for ln, ruled in lines if not ln.strip() or set(ruled) - set("-=*+| ")]
+    text = re.sub("\n{3,}", "\n\n", "\n".join(kept)).strip() + "\n"
+    return text[:max_chars] if max_chars else text
 
 
 def _manifest(source):

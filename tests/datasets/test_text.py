@@ -706,3 +706,12 @@ def test_skipgram_argument_errors(args, exc, why):
         with pytest.raises(exc, match=why):
             text.skipgram_batches(kw["data"], kw["batch_size"], kw["num_skips"],
                                   kw["skip_window"], position=kw["position"])
+
+
+def test_offline_text_is_ascii_prose_without_table_rules():
+    from minitf.datasets.text import offline_text
+    t = offline_text()
+    assert len(t) > 300_000 and t.isascii()
+    assert "----" not in t and "\n\n\n" not in t
+    assert "the" in t and "." in t and "A" in t  # case and punctuation are kept
+    assert offline_text(1000) == t[:1000]
