@@ -20,6 +20,9 @@ does not load this package, because ipywidgets and networkx are slow to import.
   and feature maps for one input (a ``ConvnetExplorer``).
 * ``QueueMonitor(session, coord=coord, threads=threads)`` shows an input pipeline live:
   each queue's fill level over time, enqueue and dequeue rates, and its threads.
+* ``SequenceView(trace_fn, text)`` draws an RNN's gates and hidden state as unit × time-step
+  heat maps under the input's characters; type another input to trace it, ``.refresh()``
+  after more training, ``.beside(monitor)`` next to a ``TrainingMonitor``.
 """
 from minitf.framework.session import keep_run_values
 from minitf.widgets.graph_view import GraphView, op_kind, show_graph, subgraph_ops
@@ -27,6 +30,7 @@ from minitf.widgets.kernel_explorer import KERNELS, ConvnetExplorer, KernelExplo
 from minitf.widgets.projector import EmbeddingProjector, nearest, pca_2d
 from minitf.widgets.queue_monitor import QueueMonitor
 from minitf.widgets.scope_tree import auxiliary_ops
+from minitf.widgets.sequence_view import SequenceView
 from minitf.widgets.training_monitor import TrainingMonitor
 
 # The graph widget shows the values of a session's latest run, so sessions keep them
@@ -34,5 +38,5 @@ from minitf.widgets.training_monitor import TrainingMonitor
 keep_run_values()
 
 __all__ = ["KERNELS", "ConvnetExplorer", "EmbeddingProjector", "GraphView", "KernelExplorer",
-           "QueueMonitor", "TrainingMonitor", "auxiliary_ops", "nearest", "op_kind", "pca_2d",
-           "show_graph", "subgraph_ops"]
+           "QueueMonitor", "SequenceView", "TrainingMonitor", "auxiliary_ops", "nearest",
+           "op_kind", "pca_2d", "show_graph", "subgraph_ops"]
