@@ -4,6 +4,7 @@ Every error raised while running a graph names the op it came from, its type,
 and the place in the user's code (file and line, or notebook cell) where that
 op was created, so a learner can jump straight to the line that built it.
 """
+import contextlib
 import os
 import sys
 
@@ -91,7 +92,8 @@ def user_frame():
     f = sys._getframe(1)
     while f is not None:
         fname = f.f_code.co_filename
-        if not fname.startswith(_PACKAGE_DIR) and "importlib" not in fname:
+        if not fname.startswith(_PACKAGE_DIR) and "importlib" not in fname and \
+                fname != contextlib.__file__:  # minitf's own ``with`` helpers
             return fname, f.f_lineno, f.f_code.co_name
         f = f.f_back
     return "<unknown>", 0, "<unknown>"

@@ -49,3 +49,15 @@ def matmul(a, b):
         return np.matmul(a, b)
     finally:
         _set_local_threads(previous)
+
+
+class one_thread:  # noqa: N801  (used as a context manager, like a function)
+    """``with one_thread():`` runs every product inside on one BLAS thread (a loop of
+    small products, such as an RNN's time steps)."""
+
+    def __enter__(self):
+        self._previous = _set_local_threads(1) if _set_local_threads is not None else None
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            _set_local_threads(self._previous)

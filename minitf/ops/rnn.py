@@ -11,19 +11,42 @@ Example:
     >>> outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths,
     ...                                    dtype=tf.float32)   # x: [batch, time, depth]
 """
+import contextlib
 import numbers
+
+import numpy as np
 
 from minitf import nest
 from minitf.framework import dtypes
 from minitf.framework.graph import convert_to_tensor, get_default_graph
+from minitf.framework.op_registry import NO_GRADIENT, register
 from minitf.framework.tensor_shape import TensorShape
+from minitf.kernels import rnn as rnn_kernels
 from minitf.ops import array_ops, control_flow_ops, math_ops, transform_ops
 from minitf.ops import variable_scope as vs
-from minitf.ops.rnn_cell_impl import RNNCell, _zeros
+from minitf.ops.op_util import make_op
+from minitf.ops.rnn_cell_impl import GRUCell, RNNCell, _zeros
 from minitf.ops.tensor_array_ops import TensorArray
 
-__all__ = ["bidirectional_dynamic_rnn", "dynamic_rnn", "raw_rnn", "static_bidirectional_rnn",
-           "static_rnn"]
+__all__ = ["bidirectional_dynamic_rnn", "dynamic_rnn", "fused_kernels", "raw_rnn",
+           "static_bidirectional_rnn", "static_rnn"]
+
+_FUSED = [True]
+
+
+@contextlib.contextmanager
+def fused_kernels(enabled):
+    """Build ``dynamic_rnn`` of a plain ``GRUCell`` as one fused op (the default) or, with
+    ``enabled=False``, as TF's ``while_loop`` over the cell, op by op.
+
+    The two give the same values and gradients (tests hold them to it); the fused
+    op does the input and weight-gradient products once for all steps.
+    """
+    old, _FUSED[0] = _FUSED[0], bool(enabled)
+    try:
+        yield
+    finally:
+        _FUSED[0] = old
 
 
 def _check_cell(cell, name="cell"):
@@ -92,8 +115,11 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         if lengths is not None:
             with get_default_graph().control_dependencies([_length_check(lengths, batch_size)]):
                 lengths = array_ops.identity(lengths, name="CheckSeqLen")
-        outputs, final_state = _dynamic_rnn_loop(
-            cell, nest.pack_sequence_as(inputs, flat), state, lengths, dtype, varscope)
+        if _fusable(cell, flat, state):
+            outputs, final_state = _fused_gru(cell, flat[0], state, lengths)
+        else:
+            outputs, final_state = _dynamic_rnn_loop(
+                cell, nest.pack_sequence_as(inputs, flat), state, lengths, dtype, varscope)
         if not time_major:
             outputs = nest.map_structure(_swap_batch_time, outputs)
         return outputs, final_state
@@ -113,6 +139,79 @@ def _length_check(lengths, batch_size):
     return control_flow_ops.Assert(
         math_ops.reduce_all(math_ops.equal(saw, want)),
         ["Expected shape for Tensor %s is " % lengths.name, want, " but saw shape: ", saw])
+
+
+def _fusable(cell, flat_inputs, state):
+    return (_FUSED[0] and type(cell) is GRUCell and cell._activation is math_ops.tanh and
+            len(flat_inputs) == 1 and not nest.is_nested(state) and
+            flat_inputs[0].shape.ndims == 3 and flat_inputs[0].shape[2].value is not None and
+            flat_inputs[0].dtype in (dtypes.float32, dtypes.float64) and
+            state.dtype == flat_inputs[0].dtype)
+
+
+def _fused_gru(cell, x, state, lengths):
+    """``dynamic_rnn`` of a GRUCell as one ``GRUSequence`` op (time-major ``x``)."""
+    with cell._scope(None, x[0]):
+        pass  # makes (or checks) the cell's variables, named as the loop would name them
+    return _gru_sequence(x, state, lengths, cell._gate_kernel, cell._gate_bias,
+                         cell._candidate_kernel, cell._candidate_bias)
+
+
+def _gru_sequence(x, h0, lengths, gate_kernel, gate_bias, candidate_kernel, candidate_bias):
+    """The fused op itself: ``(outputs, final_state)`` for time-major ``x``."""
+    has_lengths = lengths is not None
+    if lengths is None:
+        lengths = array_ops.zeros([0], dtype=dtypes.int32)
+    weights = [convert_to_tensor(v) for v in (gate_kernel, gate_bias, candidate_kernel,
+                                              candidate_bias)]
+    op = make_op("GRUSequence", [x, h0, lengths] + weights,
+                 [x.dtype] * 5, "GRUSequence", {"has_lengths": has_lengths})
+    return op._outputs[0], op._outputs[1]
+
+
+def _steps_and_mask(x, lengths, has_lengths):
+    t = x.shape[0]
+    if not has_lengths:
+        return t, None
+    steps = min(t, max(1, int(lengths.max()))) if lengths.size else t
+    return steps, np.arange(t)[:, None] < lengths[None, :]
+
+
+def _gru_sequence_kernel(ctx, x, h0, lengths, wg, bg, wc, bc):
+    steps, live = _steps_and_mask(x, lengths, ctx.attrs["has_lengths"])
+    return rnn_kernels.gru_sequence(x, h0, steps, live, wg, bg, wc, bc)
+
+
+def _gru_sequence_shape(op):
+    x, h0 = op._inputs[0].shape, op._inputs[1].shape
+    n = op._inputs[5].shape[1]
+    seq = TensorShape([x[0], x[1], n])
+    return [seq, TensorShape([x[1], n]).merge_with(h0), TensorShape([x[0], x[1], 2 * n]),
+            seq, seq]
+
+
+def _gru_sequence_grad(op, d_out, d_final, *_):
+    x, _, lengths, wg, bg, wc, bc = op._inputs
+    grad = make_op("GRUSequenceGrad", [x, lengths, wg, wc] + op._outputs[2:] + [d_out, d_final],
+                   [x.dtype] * 6, "GRUSequenceGrad", {"has_lengths": op._attrs["has_lengths"]})
+    dx, dh0, dwg, dbg, dwc, dbc = grad._outputs
+    return [dx, dh0, None, dwg, dbg, dwc, dbc]
+
+
+def _gru_sequence_grad_kernel(ctx, x, lengths, wg, wc, gates, cand, h_in, d_out, d_final):
+    steps, live = _steps_and_mask(x, lengths, ctx.attrs["has_lengths"])
+    return rnn_kernels.gru_sequence_grad(x, steps, live, wg, wc, gates, cand, h_in, d_out,
+                                         d_final)
+
+
+def _gru_sequence_grad_shape(op):
+    return [op._inputs[0].shape, op._inputs[8].shape, op._inputs[2].shape,
+            TensorShape([op._inputs[2].shape[1]]), op._inputs[3].shape,
+            TensorShape([op._inputs[3].shape[1]])]
+
+
+register("GRUSequence", _gru_sequence_kernel, _gru_sequence_shape, _gru_sequence_grad)
+register("GRUSequenceGrad", _gru_sequence_grad_kernel, _gru_sequence_grad_shape, NO_GRADIENT)
 
 
 def _dynamic_rnn_loop(cell, inputs, state, lengths, dtype, varscope):

@@ -13,6 +13,7 @@ Example:
     >>> outputs, state = tf.nn.dynamic_rnn(cell, inputs, dtype=tf.float32)
 """
 import collections
+import contextlib
 import copy
 import numbers
 import re
@@ -114,15 +115,26 @@ class RNNCell:
 
     def __call__(self, inputs, state, scope=None):
         """One step: ``(output, new_state)``; makes the weights on the first call."""
-        if scope is not None:
-            with vs.variable_scope(scope, reuse=self._reuse, auxiliary_name_scope=False) as s:
-                return self._call_in(s.name, inputs, state)
-        outer = vs.get_variable_scope().name
-        name = outer + "/" + self._base_name if outer else self._base_name
-        with vs.variable_scope(self._base_name, reuse=self._reuse or None):
-            return self._call_in(name, inputs, state)
+        with self._scope(scope, inputs):
+            return self.call(inputs, state)
 
-    def _call_in(self, scope_name, inputs, state):
+    @contextlib.contextmanager
+    def _scope(self, scope, inputs):
+        """Enter the cell's variable scope, check it is the first call's, build if needed."""
+        if scope is not None:
+            cm = vs.variable_scope(scope, reuse=self._reuse, auxiliary_name_scope=False)
+        else:
+            cm = vs.variable_scope(self._base_name, reuse=self._reuse or None)
+        with cm as entered:
+            self._check_scope(entered.name)
+            if self._dtype is None:
+                self._dtype = nest.flatten(inputs)[0].dtype
+            if not self.built:
+                self.build(nest.flatten(inputs)[0].shape)
+                self.built = True
+            yield
+
+    def _check_scope(self, scope_name):
         if self._scope_name is None:
             self._scope_name = scope_name
         elif self._scope_name != scope_name:
@@ -137,12 +149,6 @@ class RNNCell:
                 "bidirectional RNN, simply create two instances (one for forward, one for "
                 "reverse).  To share weights on purpose, call it again inside the first scope "
                 "(with reuse=True)." % (self, self._scope_name, scope_name))
-        if self._dtype is None:
-            self._dtype = nest.flatten(inputs)[0].dtype
-        if not self.built:
-            self.build(nest.flatten(inputs)[0].shape)
-            self.built = True
-        return self.call(inputs, state)
 
     def _fresh_copy(self):
         """An unbuilt copy with its own (not yet made) weights."""

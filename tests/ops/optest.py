@@ -37,6 +37,8 @@ FIRST_ORDER_ONLY = {
     "If": "the gradient of cond's gradient reads the untaken branch's tensors "
           "(InvalidArgumentError: 'comes from a cond branch that did not run')",
     "While": "while_loop's gradient is a WhileGrad op, which is not differentiable",
+    "GRUSequence": "its gradient is the fused GRUSequenceGrad op, which (like TF's fused "
+                   "BlockLSTMGrad) has no gradient",
 }
 
 

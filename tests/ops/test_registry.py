@@ -171,6 +171,8 @@ DEDICATED.update({
                             "test_serialize_sparse_writes_tfs_three_tensor_protos"),
     "TensorArrayCloseV3": ("tests.ops.test_tensor_array",
                            "test_write_read_stack_size_and_close"),
+    "GRUSequenceGrad": ("tests.ops.test_rnn",
+                        "test_fused_gru_equals_the_while_loop_in_values_and_gradients"),
     "TensorArrayGradV3": ("tests.ops.test_tensor_array",
                           "test_gradient_of_two_reads_of_one_element_adds_up"),
     "DeserializeManySparse": ("tests.ops.test_sparse_ops",
@@ -229,6 +231,7 @@ NOT_DIFFERENTIABLE = {
     "IteratorV2", "MakeIterator", "OneShotIterator", "IteratorGetNext",
     # TensorArray handles, sizes and the gradient array's lookup (no values flow through)
     "TensorArrayV3", "TensorArrayGradV3", "TensorArraySizeV3", "TensorArrayCloseV3",
+    "GRUSequenceGrad",
 }
 
 # Ops whose kernel never runs in correct use, because their owner provides the value:

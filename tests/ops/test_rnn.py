@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.ops.rnn import _gru_sequence as gru_sequence_op, fused_kernels
+from tests.ops.optest import Case, check_forward, check_gradient
 
 rnn_cell = tf.nn.rnn_cell
 RNG = np.random.RandomState(0)
@@ -26,11 +28,12 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def numpy_gru(x, lengths, gk, gb, ck, cb):
+def numpy_gru(x, lengths, gk, gb, ck, cb, h0=None):
     """The GRU of Cho et al. with TF's layout: [x, h] rows, r then u columns."""
     b, t, _ = x.shape
     n = cb.shape[0]
-    h, outs = np.zeros((b, n)), np.zeros((b, t, n))
+    h = np.zeros((b, n)) if h0 is None else h0
+    outs = np.zeros((b, t, n))
     for s in range(t):
         gates = sigmoid(np.concatenate([x[:, s], h], 1) @ gk + gb)
         r, u = gates[:, :n], gates[:, n:]
@@ -323,3 +326,52 @@ def test_cells_are_reachable_under_contrib_rnn_and_lstm_sizes():
     assert multi.state_size == (rnn_cell.LSTMStateTuple(3, 3), 2)
     zero = multi.zero_state(7, tf.float32)
     assert zero[0].c.shape.as_list() == [7, 3] and zero[1].shape.as_list() == [7, 2]
+
+
+@pytest.mark.parametrize("lengths", [LENGTHS, None, np.array([1, 1, 1], np.int32)],
+                         ids=["lengths", "no_lengths", "all_length_one"])
+def test_fused_gru_equals_the_while_loop_in_values_and_gradients(lengths):
+    def build(fused, scope):
+        x = tf.placeholder(tf.float64, [None, None, 4])
+        with fused_kernels(fused):
+            out, state = tf.nn.dynamic_rnn(rnn_cell.GRUCell(5), x, sequence_length=lengths,
+                                           dtype=tf.float64, scope=scope)
+        kinds = {op.type for op in tf.get_default_graph().get_operations()
+                 if op.name.startswith(scope + "/")}
+        assert ("GRUSequence" in kinds) == fused and ("While" in kinds) != fused
+        loss = tf.reduce_sum(tf.sin(out) * np.arange(5)) + tf.reduce_sum(tf.square(state))
+        wrt = [x] + tf.trainable_variables(scope)
+        return x, [out, state] + tf.gradients(loss, wrt)
+
+    x1, fetch1 = build(True, "fused")
+    x2, fetch2 = build(False, "loop")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for a, b in zip(tf.trainable_variables("fused"), tf.trainable_variables("loop")):
+            b.load(sess.run(a), sess)
+        got, want = sess.run(fetch1, {x1: X}), sess.run(fetch2, {x2: X})
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-13)
+
+
+def _fused_gru(x, h0, wg, bg, wc, bc):
+    """The fused op on time-major x [3, 2, 2] from h0 [2, 2]; every input differentiable."""
+    out, state = gru_sequence_op(x, h0, tf.constant([3, 1]), wg, bg, wc, bc)
+    return out * 2.0 + state
+
+
+def _numpy_fused_gru(x, h0, wg, bg, wc, bc):
+    out, state = numpy_gru(x.transpose(1, 0, 2), np.array([3, 1]), wg, bg, wc, bc, h0)
+    return out.transpose(1, 0, 2) * 2.0 + state
+
+
+# The registry's row for the fused op (variables are initialized by the checker's session).
+CASES = [Case("GRUSequence", _fused_gru, _numpy_fused_gru,
+              [RNG.randn(3, 2, 2), RNG.randn(2, 2) * 0.5, RNG.randn(4, 4), RNG.randn(4),
+               RNG.randn(4, 2), RNG.randn(2)], id="GRUSequence", known_rank=True)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_fused_gru_row(case):
+    check_forward(case)
+    check_gradient(case)
