@@ -36,6 +36,7 @@ L4 = "lab04_word2vec"
 L6 = "lab06_style"
 L7 = "lab07_convnets"
 L9 = "lab09_input_pipeline"
+L12 = "lab12_cgru"
 
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- lab01_graphs
@@ -1330,6 +1331,81 @@ WRONG_ANSWERS = [
                         pass
                     coord.join(threads)
             return batches
+        '''),
+    # ---------------------------------------------------------------- lab12_cgru
+    _w(L12, "q1_cutoff", "plain sigmoid: never exactly 0 or 1", '''
+        def cutoff_gate(x):
+            return tf.sigmoid(x)
+        '''),
+    _w(L12, "q1_cutoff", "stretched but not clipped", '''
+        def cutoff_gate(x):
+            return 1.2 * tf.sigmoid(x) - 0.1
+        '''),
+    _w(L12, "q1_cutoff", "clipped with a straight-through gradient", '''
+        def cutoff_gate(x):
+            stretched = 1.2 * tf.sigmoid(x) - 0.1
+            clipped = tf.clip_by_value(stretched, 0.0, 1.0)
+            return stretched + tf.stop_gradient(clipped - stretched)
+        '''),
+    _w(L12, "q2_cgru_step", "update gate the wrong way round", '''
+        def cgru_step(state, U_u, B_u, U_r, B_r, U, B, gate=cutoff_gate):
+            def conv(x, kernel):
+                return tf.nn.conv2d(x, kernel, [1, 1, 1, 1], "SAME")
+
+            update = gate(conv(state, U_u) + B_u)
+            reset = gate(conv(state, U_r) + B_r)
+            candidate = tf.tanh(conv(reset * state, U) + B)
+            return (1.0 - update) * state + update * candidate
+        '''),
+    _w(L12, "q2_cgru_step", "reset gate applied after the convolution", '''
+        def cgru_step(state, U_u, B_u, U_r, B_r, U, B, gate=cutoff_gate):
+            def conv(x, kernel):
+                return tf.nn.conv2d(x, kernel, [1, 1, 1, 1], "SAME")
+
+            update = gate(conv(state, U_u) + B_u)
+            reset = gate(conv(state, U_r) + B_r)
+            candidate = tf.tanh(reset * conv(state, U) + B)
+            return update * state + (1.0 - update) * candidate
+        '''),
+    _w(L12, "q2_cgru_step", "VALID padding: the tape shrinks", '''
+        def cgru_step(state, U_u, B_u, U_r, B_r, U, B, gate=cutoff_gate):
+            def conv(x, kernel):
+                return tf.nn.conv2d(x, kernel, [1, 1, 1, 1], "VALID")
+
+            update = gate(conv(state, U_u) + B_u)
+            reset = gate(conv(state, U_r) + B_r)
+            candidate = tf.tanh(conv(reset * state, U) + B)
+            return update * state + (1.0 - update) * candidate
+        '''),
+    _w(L12, "q3_neural_gpu", "a single CGRU step", '''
+        def neural_gpu(symbols, params, height=2, step=cgru_step):
+            embedded = tf.nn.embedding_lookup(params["embedding"], symbols)
+            state = tf.pad(tf.expand_dims(embedded, 2),
+                           [[0, 0], [0, 0], [0, height - 1], [0, 0]])
+            weights = [params[name] for name in ("U_u", "B_u", "U_r", "B_r", "U", "B")]
+            state = step(state, *weights)
+            return tf.tensordot(state[:, :, 0, :], params["readout"], 1)
+        '''),
+    _w(L12, "q3_neural_gpu", "every step starts again from the input tape", '''
+        def neural_gpu(symbols, params, height=2, step=cgru_step):
+            length = symbols.shape.as_list()[1]
+            embedded = tf.nn.embedding_lookup(params["embedding"], symbols)
+            tape = tf.pad(tf.expand_dims(embedded, 2),
+                          [[0, 0], [0, 0], [0, height - 1], [0, 0]])
+            weights = [params[name] for name in ("U_u", "B_u", "U_r", "B_r", "U", "B")]
+            for _ in range(length):
+                state = step(tape, *weights)
+            return tf.tensordot(state[:, :, 0, :], params["readout"], 1)
+        '''),
+    _w(L12, "q3_neural_gpu", "the embedding written on every row of the tape", '''
+        def neural_gpu(symbols, params, height=2, step=cgru_step):
+            length = symbols.shape.as_list()[1]
+            embedded = tf.nn.embedding_lookup(params["embedding"], symbols)
+            state = tf.tile(tf.expand_dims(embedded, 2), [1, 1, height, 1])
+            weights = [params[name] for name in ("U_u", "B_u", "U_r", "B_r", "U", "B")]
+            for _ in range(length):
+                state = step(state, *weights)
+            return tf.tensordot(state[:, :, 0, :], params["readout"], 1)
         '''),
 ]
 
