@@ -29,6 +29,10 @@ def load_engine(engine):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import tensorflow.compat.v1 as tf
         tf.disable_v2_behavior()
+        # With Keras 3, compat.v1's nn.rnn_cell is a stub that raises; TF 1.x's own cells
+        # still ship inside TF.
+        from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl
+        tf.nn.rnn_cell = rnn_cell_impl
         return tf
     raise ValueError("unknown engine %r" % engine)
 

@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py [--no-tf] [NAME ...]
 
-NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec, conv,
+NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec, conv, rnn,
 tfrecord, input.
 
 Real TensorFlow is timed beside minitf when ~/.cache/tf-oracle/bin/python exists
@@ -21,6 +21,7 @@ import bench_import
 import bench_input
 import bench_logreg
 import bench_matmul
+import bench_rnn
 import bench_run_overhead
 import bench_tfrecord
 import bench_word2vec
@@ -28,7 +29,7 @@ import bench_word2vec
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
               "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view,
               "word2vec": bench_word2vec, "conv": bench_conv, "tfrecord": bench_tfrecord,
-              "input": bench_input}
+              "input": bench_input, "rnn": bench_rnn}
 
 
 def main(argv):
