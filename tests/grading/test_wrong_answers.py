@@ -34,7 +34,9 @@ def _graded_cells(lab: str) -> dict[str, str]:
 
 
 def _defined_names(code: str) -> set[str]:
-    return {node.name for node in ast.parse(code).body if isinstance(node, ast.FunctionDef)}
+    """The functions and classes a cell defines at its top level."""
+    return {node.name for node in ast.parse(code).body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
 
 
 # -- fast, static checks -------------------------------------------------------------------

@@ -37,6 +37,7 @@ L6 = "lab06_style"
 L7 = "lab07_convnets"
 L9 = "lab09_input_pipeline"
 L12 = "lab12_cgru"
+L11 = "lab11_char_rnn"
 
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- lab01_graphs
@@ -1406,6 +1407,182 @@ WRONG_ANSWERS = [
             for _ in range(length):
                 state = step(state, *weights)
             return tf.tensordot(state[:, :, 0, :], params["readout"], 1)
+        '''),
+    # ---------------------------------------------------------------- lab11_char_rnn
+    _w(L11, "q1_gru_cell", "update gate the wrong way round", '''
+        class MyGRUCell(tf.nn.rnn_cell.RNNCell):
+            def __init__(self, num_units, name=None):
+                super().__init__(name=name)
+                self._num_units = num_units
+
+            @property
+            def state_size(self):
+                return self._num_units
+
+            @property
+            def output_size(self):
+                return self._num_units
+
+            def build(self, inputs_shape):
+                depth, n = inputs_shape[-1].value, self._num_units
+                self._gate_kernel = self.add_variable("gates/kernel", [depth + n, 2 * n])
+                self._gate_bias = self.add_variable("gates/bias", [2 * n],
+                                                    initializer=tf.constant_initializer(1.0))
+                self._candidate_kernel = self.add_variable("candidate/kernel", [depth + n, n])
+                self._candidate_bias = self.add_variable("candidate/bias", [n],
+                                                         initializer=tf.zeros_initializer())
+
+            def call(self, inputs, state):
+                gates = tf.sigmoid(tf.matmul(tf.concat([inputs, state], 1), self._gate_kernel)
+                                   + self._gate_bias)
+                reset, update = tf.split(gates, 2, axis=1)
+                candidate = tf.tanh(tf.matmul(tf.concat([inputs, reset * state], 1),
+                                              self._candidate_kernel) + self._candidate_bias)
+                new_state = (1.0 - update) * state + update * candidate
+                return new_state, new_state
+        '''),
+    _w(L11, "q1_gru_cell", "reset gate applied after the product", '''
+        class MyGRUCell(tf.nn.rnn_cell.RNNCell):
+            def __init__(self, num_units, name=None):
+                super().__init__(name=name)
+                self._num_units = num_units
+
+            @property
+            def state_size(self):
+                return self._num_units
+
+            @property
+            def output_size(self):
+                return self._num_units
+
+            def build(self, inputs_shape):
+                depth, n = inputs_shape[-1].value, self._num_units
+                self._gate_kernel = self.add_variable("gates/kernel", [depth + n, 2 * n])
+                self._gate_bias = self.add_variable("gates/bias", [2 * n],
+                                                    initializer=tf.constant_initializer(1.0))
+                self._candidate_kernel = self.add_variable("candidate/kernel", [depth + n, n])
+                self._candidate_bias = self.add_variable("candidate/bias", [n],
+                                                         initializer=tf.zeros_initializer())
+
+            def call(self, inputs, state):
+                both = tf.concat([inputs, state], 1)
+                gates = tf.sigmoid(tf.matmul(both, self._gate_kernel) + self._gate_bias)
+                reset, update = tf.split(gates, 2, axis=1)
+                candidate = tf.tanh(reset * tf.matmul(both, self._candidate_kernel)
+                                    + self._candidate_bias)
+                new_state = update * state + (1.0 - update) * candidate
+                return new_state, new_state
+        '''),
+    _w(L11, "q1_gru_cell", "gate bias left at the default initializer", '''
+        class MyGRUCell(tf.nn.rnn_cell.RNNCell):
+            def __init__(self, num_units, name=None):
+                super().__init__(name=name)
+                self._num_units = num_units
+
+            @property
+            def state_size(self):
+                return self._num_units
+
+            @property
+            def output_size(self):
+                return self._num_units
+
+            def build(self, inputs_shape):
+                depth, n = inputs_shape[-1].value, self._num_units
+                self._gate_kernel = self.add_variable("gates/kernel", [depth + n, 2 * n])
+                self._gate_bias = self.add_variable("gates/bias", [2 * n])
+                self._candidate_kernel = self.add_variable("candidate/kernel", [depth + n, n])
+                self._candidate_bias = self.add_variable("candidate/bias", [n],
+                                                         initializer=tf.zeros_initializer())
+
+            def call(self, inputs, state):
+                gates = tf.sigmoid(tf.matmul(tf.concat([inputs, state], 1), self._gate_kernel)
+                                   + self._gate_bias)
+                reset, update = tf.split(gates, 2, axis=1)
+                candidate = tf.tanh(tf.matmul(tf.concat([inputs, reset * state], 1),
+                                              self._candidate_kernel) + self._candidate_bias)
+                new_state = update * state + (1.0 - update) * candidate
+                return new_state, new_state
+        '''),
+    _w(L11, "q2_masked_loss", "mean over the padded steps too", '''
+        def masked_loss(logits, targets, lengths):
+            xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+            return tf.reduce_mean(xent)
+        '''),
+    _w(L11, "q2_masked_loss", "mask drops the last real step", '''
+        def masked_loss(logits, targets, lengths):
+            mask = tf.sequence_mask(lengths - 1, tf.shape(targets)[1])
+            xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+            return tf.reduce_mean(tf.boolean_mask(xent, mask))
+        '''),
+    _w(L11, "q2_masked_loss", "mean per sequence, then over the batch", '''
+        def masked_loss(logits, targets, lengths):
+            mask = tf.sequence_mask(lengths, tf.shape(targets)[1], dtype=tf.float32)
+            xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+            return tf.reduce_mean(tf.reduce_sum(xent * mask, 1) / tf.reduce_sum(mask, 1))
+        '''),
+    _w(L11, "q3_train_char_model", "targets not shifted: it learns to copy", '''
+        def train_char_model(ids, steps, seed=0, batch_size=64, window=16, learning_rate=0.02,
+                             clip_norm=5.0):
+            batches = np.random.default_rng(seed)
+            with tf.Graph().as_default():
+                tf.set_random_seed(seed)
+                inputs = tf.placeholder(tf.int32, [None, window])
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                    labels=inputs, logits=char_logits(inputs)))
+                optimizer = tf.train.AdamOptimizer(learning_rate)
+                grads, variables = zip(*optimizer.compute_gradients(loss))
+                grads, _ = tf.clip_by_global_norm(grads, clip_norm)
+                train_op = optimizer.apply_gradients(zip(grads, variables))
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(steps):
+                        starts = batches.integers(0, len(ids) - window, batch_size)
+                        sess.run(train_op, {inputs: np.stack([ids[s:s + window] for s in starts])})
+                    return {v.op.name: sess.run(v) for v in tf.trainable_variables()}
+        '''),
+    _w(L11, "q3_train_char_model", "learning_rate ignored: Adam's default 0.001", '''
+        def train_char_model(ids, steps, seed=0, batch_size=64, window=16, learning_rate=0.02,
+                             clip_norm=5.0):
+            batches = np.random.default_rng(seed)
+            with tf.Graph().as_default():
+                tf.set_random_seed(seed)
+                inputs = tf.placeholder(tf.int32, [None, window])
+                targets = tf.placeholder(tf.int32, [None, window])
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                    labels=targets, logits=char_logits(inputs)))
+                optimizer = tf.train.AdamOptimizer()
+                grads, variables = zip(*optimizer.compute_gradients(loss))
+                grads, _ = tf.clip_by_global_norm(grads, clip_norm)
+                train_op = optimizer.apply_gradients(zip(grads, variables))
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(steps):
+                        starts = batches.integers(0, len(ids) - window, batch_size)
+                        chunks = np.stack([ids[s:s + window + 1] for s in starts])
+                        sess.run(train_op, {inputs: chunks[:, :-1], targets: chunks[:, 1:]})
+                    return {v.op.name: sess.run(v) for v in tf.trainable_variables()}
+        '''),
+    _w(L11, "q3_train_char_model", "graph not seeded: other weights every call", '''
+        def train_char_model(ids, steps, seed=0, batch_size=64, window=16, learning_rate=0.02,
+                             clip_norm=5.0):
+            batches = np.random.default_rng(seed)
+            with tf.Graph().as_default():
+                inputs = tf.placeholder(tf.int32, [None, window])
+                targets = tf.placeholder(tf.int32, [None, window])
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                    labels=targets, logits=char_logits(inputs)))
+                optimizer = tf.train.AdamOptimizer(learning_rate)
+                grads, variables = zip(*optimizer.compute_gradients(loss))
+                grads, _ = tf.clip_by_global_norm(grads, clip_norm)
+                train_op = optimizer.apply_gradients(zip(grads, variables))
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    for _ in range(steps):
+                        starts = batches.integers(0, len(ids) - window, batch_size)
+                        chunks = np.stack([ids[s:s + window + 1] for s in starts])
+                        sess.run(train_op, {inputs: chunks[:, :-1], targets: chunks[:, 1:]})
+                    return {v.op.name: sess.run(v) for v in tf.trainable_variables()}
         '''),
 ]
 
