@@ -14,6 +14,7 @@ when every bucket is drained, so the consumer sees ``OutOfRangeError``.
 """
 import numpy as np
 
+from minitf.contrib.hparams import HParams
 from minitf.framework import dtypes
 from minitf.framework.graph import convert_to_tensor, name_scope
 from minitf.framework.tensor_shape import TensorShape
@@ -25,7 +26,7 @@ from minitf.ops.reduction_ops import reduce_sum
 from minitf.train import input as _input
 from minitf.train.queue_runner import QueueRunner, add_queue_runner
 
-__all__ = ["bucket", "bucket_by_sequence_length"]
+__all__ = ["HParams", "bucket", "bucket_by_sequence_length"]
 
 
 def _per_bucket(value, num_buckets, what):

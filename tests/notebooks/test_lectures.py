@@ -522,7 +522,140 @@ def test_lecture_09_check_holds_the_claims():
             check_lecture_09(dict(good, **{key: bad}))
 
 
+def check_lecture_12(r):
+    # Section 1: a CGRU of 3 x 1 kernels over 24 channels has 5,256 weights, whatever the width.
+    assert r["cgru_weights"] == 5256 == r["model_cgru_weights"], r
+    # Section 2: the cut-off sigmoid is exactly 0 or 1 from |x| = 2.4 on, its gradient is
+    # 1.2 sigma' inside and 0 outside; conv_gru is the three equations; a gate held open by
+    # the cutoff keeps the tape exactly for 30 steps, the plain sigmoid lets it drift.
+    assert 2.35 < r["saturation"] <= 2.45, r["saturation"]
+    assert r["gate_gradient_error"] < 1e-5, r["gate_gradient_error"]
+    assert r["cgru_by_hand_error"] < 1e-6, r["cgru_by_hand_error"]
+    assert r["held_drift"]["1.2"] == 0.0 and r["held_drift"]["1.0"] > 0.1, r["held_drift"]
+    # Section 3: the examples' sums are right; the curriculum reaches 8 bits well before the
+    # end of training, and the error stays close to zero after that.
+    assert r["example_checks"] == [True] * 3, r["example_checks"]
+    last_step, last_bits = r["curriculum_history"][-1]
+    assert last_bits == 8 and last_step < 0.8 * r["steps"], r["curriculum_history"]
+    assert r["final_train_error"] < 0.01, r["final_train_error"]
+    # Section 4: essentially perfect at 8 bits, more than 95% of the digits right at 16 bits.
+    g = r["generalization"]
+    assert g["8"][0] >= 0.99 and g["8"][1] >= 0.9, g
+    assert g["16"][0] > 0.95, g
+    # Section 5: eight runs of 150 steps; the runs with seed 0 start from the same weights;
+    # with every trick off, training on all lengths at once learns the 8-bit additions.
+    assert r["ablation_steps"] == 150, r["ablation_steps"]
+    assert r["ablation_rows"] == sorted([
+        "all off", "all off, seed 1", "all off, seed 2", "curriculum", "gate cutoff 1.2",
+        "gradient noise", "state dropout 0.9", "relaxation r=2"]), r["ablation_rows"]
+    assert r["same_start"], "the seed-0 runs start from different weights"
+    assert min(r["plain_8_bits"]) >= 0.95, r["plain_8_bits"]
+    # Section 6: the while_loop and the unrolled CGRU agree, the loop's width is unknown;
+    # tf.cond refuses a batched predicate and calls a branch function once; tf.where picks
+    # per example; every bucketed batch comes from one bucket, padded to its longest, with a
+    # mask of its lengths; the masked loss is the mean over the real columns; HParams types.
+    assert r["loop_difference"] < 1e-6 and r["looped_shape"] == [None, None, 1, 24], r
+    unrolled_ops, looped_ops = r["loop_ops"]          # nine copies of the step against one
+    assert 9 * looped_ops > unrolled_ops > 5 * looped_ops, r["loop_ops"]
+    assert "scalar" in r["cond_error"] and r["lambda_calls"] == 1, r
+    assert r["cond_runs"] == [[2.0, -4.0, 6.0], [1.0, -2.0, 3.0], [2.0, -4.0, 6.0]], r
+    assert r["where_picked"] == [[1.0, 1.0], [20.0, 20.0], [3.0, 3.0]], r["where_picked"]
+    seen = []
+    for lengths, shape, mask_sums, rows in r["bucket_batches"]:
+        assert len({(n >= 5) + (n >= 10) for n in lengths}) == 1, lengths
+        assert shape == [len(lengths), max(lengths)] and mask_sums == lengths, (lengths, shape)
+        assert rows == [[n] * n + [0] * (max(lengths) - n) for n in lengths], rows
+        seen += lengths
+    assert sorted(seen) == sorted(r["seq_lengths"]), seen
+    assert abs(r["masked_loss"] - r["numpy_masked_loss"]) < 1e-6, r
+    assert r["hparams_parsed"] == {"learning_rate": 0.001, "steps": 2000, "curriculum": False,
+                                   "channels": 32}, r["hparams_parsed"]
+    assert "'steps'" in r["hparams_error"] and r["restored_equal"], r
+
+
+def test_lecture_12_check_holds_the_claims():
+    """check_lecture_12 passes on values like the notebook's and fails on wrong ones."""
+    buckets = [[[3, 4], [2, 4], [3, 4], [[3, 3, 3, 0], [4, 4, 4, 4]]],
+               [[2], [1, 2], [2], [[2, 2]]],
+               [[9, 7], [2, 9], [9, 7], [[9] * 9, [7] * 7 + [0, 0]]],
+               [[5, 6], [2, 6], [5, 6], [[5] * 5 + [0], [6] * 6]], [[8], [1, 8], [8], [[8] * 8]],
+               [[12, 10], [2, 12], [12, 10], [[12] * 12, [10] * 10 + [0, 0]]],
+               [[11, 13], [2, 13], [11, 13], [[11] * 11 + [0, 0], [13] * 13]]]
+    rows = ["all off", "all off, seed 1", "all off, seed 2", "curriculum", "gate cutoff 1.2",
+            "gradient noise", "state dropout 0.9", "relaxation r=2"]
+    good = {"cgru_weights": 5256, "model_cgru_weights": 5256, "saturation": 2.4,
+            "gate_gradient_error": 3e-8, "cgru_by_hand_error": 0.0,
+            "held_drift": {"1.0": 0.78, "1.2": 0.0}, "example_checks": [True] * 3,
+            "curriculum_history": [[0, 2], [83, 3], [165, 8]], "steps": 500,
+            "final_train_error": 1e-4,
+            "generalization": {"8": [1.0, 1.0], "16": [1.0, 1.0], "32": [1.0, 0.98],
+                               "64": [0.999, 0.95]},
+            "ablation_steps": 150, "ablation_rows": sorted(rows), "same_start": True,
+            "plain_8_bits": [1.0, 1.0, 1.0], "loop_difference": 0.0,
+            "looped_shape": [None, None, 1, 24], "loop_ops": [261, 36],
+            "cond_error": "pred must be a scalar, got shape (3,)", "lambda_calls": 1,
+            "cond_runs": [[2.0, -4.0, 6.0], [1.0, -2.0, 3.0], [2.0, -4.0, 6.0]],
+            "where_picked": [[1.0, 1.0], [20.0, 20.0], [3.0, 3.0]],
+            "bucket_batches": buckets, "seq_lengths": [3, 9, 4, 12, 2, 10, 7, 11, 5, 13, 6, 8],
+            "masked_loss": 3e-5, "numpy_masked_loss": 3e-5,
+            "hparams_parsed": {"learning_rate": 0.001, "steps": 2000, "curriculum": False,
+                               "channels": 32},
+            "hparams_error": "Could not parse hparam 'steps' of type 'int' with value '1.5'",
+            "restored_equal": True}
+    check_lecture_12(good)
+    mixed = [[[4, 7], [2, 7], [4, 7], [[4] * 4 + [0] * 3, [7] * 7]]] + buckets[1:]
+    for key, bad in (("model_cgru_weights", 5256 * 9), ("saturation", 5.0),
+                     ("gate_gradient_error", 0.2), ("held_drift", {"1.0": 0.78, "1.2": 1e-4}),
+                     ("held_drift", {"1.0": 0.0, "1.2": 0.0}), ("example_checks", [True, False]),
+                     ("curriculum_history", [[0, 2], [450, 8]]),
+                     ("curriculum_history", [[0, 2], [100, 7]]), ("final_train_error", 0.05),
+                     ("generalization", {"8": [0.97, 0.5], "16": [0.9, 0.1]}),
+                     ("generalization", {"8": [1.0, 1.0], "16": [0.9, 0.1]}),
+                     ("ablation_steps", 100), ("ablation_rows", rows[:5]), ("same_start", False),
+                     ("plain_8_bits", [1.0, 0.6, 1.0]), ("loop_difference", 0.01),
+                     ("looped_shape", [None, 9, 1, 24]), ("loop_ops", [261, 261]),
+                     ("lambda_calls", 3),
+                     ("cond_runs", [[2.0, -4.0, 6.0]] * 3),
+                     ("where_picked", [[10.0, 10.0], [2.0, 2.0], [30.0, 30.0]]),
+                     ("bucket_batches", mixed), ("bucket_batches", buckets[1:]),
+                     ("masked_loss", 1.2), ("hparams_parsed", {"steps": 2000.0}),
+                     ("hparams_error", "Malformed hyperparameter value"),
+                     ("restored_equal", False)):
+        with pytest.raises(AssertionError):
+            check_lecture_12(dict(good, **{key: bad}))
+
+
 RESULTS = {
+    "12_neural_gpu": (check_lecture_12, {
+        "cgru_weights": "cgru_weights",
+        "model_cgru_weights": "int(sum(np.prod(v.shape.as_list()) for v in model.graph."
+                              "get_collection(tf.GraphKeys.TRAINABLE_VARIABLES) "
+                              "if '/cgru0/' in v.name))",
+        "saturation": "float(np.abs(saturated).min())",
+        "gate_gradient_error": "gate_gradient_error",
+        "cgru_by_hand_error": "cgru_by_hand_error",
+        "held_drift": "{str(k): v for k, v in held_drift.items()}",
+        "example_checks": "[bool(c) for c in example_checks]",
+        "curriculum_history": "[list(h) for h in curriculum.history]",
+        "steps": "HPARAMS.steps", "final_train_error": "final_train_error",
+        "generalization": "{str(n): list(v) for n, v in generalization.items()}",
+        "ablation_steps": "ABLATION_STEPS", "ablation_rows": "sorted(ablation)",
+        "same_start": "bool(same_start)",
+        "plain_8_bits": "[ablation[k][8][0] for k in ('all off', 'all off, seed 1', "
+                        "'all off, seed 2')]",
+        "loop_difference": "loop_difference", "looped_shape": "looped.shape.as_list()",
+        "loop_ops": "[unrolled_ops, looped_ops]",
+        "cond_error": "cond_error", "lambda_calls": "len(calls)", "cond_runs": "runs",
+        "where_picked": "where_picked.tolist()",
+        "bucket_batches": "[[l.tolist(), list(p.shape), m.sum(axis=1).tolist(), p.tolist()] "
+                          "for l, p, m in bucket_batches]",
+        "seq_lengths": "seq_lengths",
+        "masked_loss": "float(masked_v)", "numpy_masked_loss": "float(losses_v[:, :6].mean())",
+        "hparams_parsed": "{k: hp.get(k) for k in ('learning_rate', 'steps', 'curriculum', "
+                          "'channels')}",
+        "hparams_error": "hparams_error",
+        "restored_equal": "bool(restored.values() == hp.values())",
+    }),
     "09_input_pipeline": (check_lecture_09, {
         "fifo_order": "[int(v) for v in fifo_order]", "padded_batch": "padded_batch.tolist()",
         "jobs": "[[int(p) for p in job_priorities], [n.decode() for n in job_names]]",
