@@ -480,3 +480,14 @@ for _op in ("ReaderNumRecordsProducedV2", "ReaderNumWorkUnitsCompletedV2"):
 register_node_def_translation(
     "DecodeCSV", output_types=lambda attrs, inputs: list(attrs["OUT_TYPE"]))
 register_node_def_translation("DecodeRaw", output_types=_attr_type("out_type"))
+# TensorArrays (a string handle and a float flow, as minitf builds them)
+for _op in ("TensorArrayV3", "TensorArrayGradV3"):
+    register_node_def_translation(
+        _op, output_types=lambda attrs, inputs: [dtypes.string, dtypes.float32])
+for _op in ("TensorArrayWriteV3", "TensorArrayScatterV3"):
+    register_node_def_translation(_op, output_types=lambda attrs, inputs: [dtypes.float32])
+for _op in ("TensorArrayReadV3", "TensorArrayGatherV3"):
+    register_node_def_translation(_op, output_types=_attr_type("dtype"))
+register_node_def_translation("TensorArraySizeV3",
+                              output_types=lambda attrs, inputs: [dtypes.int32])
+register_node_def_translation("TensorArrayCloseV3", output_types=_none)

@@ -114,8 +114,8 @@ def _elements(ctx, handle):
 
 def _create_kernel(ctx, size):
     a = ctx.attrs
-    return _Elements(ctx.op, a["dtype"], int(size), a["dynamic_size"], a["element_shape"],
-                     a["clear_after_read"]), _FLOW
+    return _Elements(ctx.op, a["dtype"], int(size), a.get("dynamic_size", False),
+                     a.get("element_shape"), a.get("clear_after_read", True)), _FLOW
 
 
 def _grad_kernel(ctx, handle, flow):
@@ -215,7 +215,7 @@ def _scatter_grad(op, g_flow):
 def _gather_shape(op):
     n = op._inputs[1].shape
     return [TensorShape([n[0] if n.ndims == 1 else None]).concatenate(
-        op._attrs["element_shape"])]
+        op._attrs.get("element_shape") or unknown_shape())]
 
 
 def _two_scalars(op):
@@ -225,8 +225,8 @@ def _two_scalars(op):
 register("TensorArrayV3", _create_kernel, _two_scalars, NO_GRADIENT, stateful=True)
 register("TensorArrayGradV3", _grad_kernel, _two_scalars, NO_GRADIENT, stateful=True)
 register("TensorArrayWriteV3", _write_kernel, scalar_shape, _write_grad, stateful=True)
-register("TensorArrayReadV3", _read_kernel, lambda op: [op._attrs.get("element_shape",
-                                                                       unknown_shape())],
+register("TensorArrayReadV3", _read_kernel, lambda op: [op._attrs.get("element_shape") or
+                                                        unknown_shape()],
          _read_grad, stateful=True)
 register("TensorArrayGatherV3", _gather_kernel, _gather_shape, _gather_grad, stateful=True)
 register("TensorArrayScatterV3", _scatter_kernel, scalar_shape, _scatter_grad, stateful=True)
