@@ -522,6 +522,203 @@ def test_lecture_09_check_holds_the_claims():
             check_lecture_09(dict(good, **{key: bad}))
 
 
+def check_lecture_11(r):
+    # Section 1: the weight counts of the three cells, (D+H)H + H times 1, 4 and 3, and the
+    # cells compute the written-out equations.
+    d, h = r["dims"]
+    block = (d + h) * h + h
+    assert r["param_counts"] == {"BasicRNNCell": block, "BasicLSTMCell": 4 * block,
+                                 "GRUCell": 3 * block}, r["param_counts"]
+    assert max(r["step_errors"].values()) < 1e-5, r["step_errors"]
+    # Section 2: [cell] * n warns; a list of new cells gives each layer its own weights under
+    # TF's names; output dropout zeroes about half and doubles the rest exactly, and does
+    # nothing at the default keep_prob of 1.
+    assert len(r["stack_warnings"]) == 1 and "MultiRNNCell" in r["stack_warnings"][0], r
+    assert r["stacked_names"] == ["rnn/multi_rnn_cell/cell_%d/gru_cell/%s" % (k, part)
+                                  for k in range(3) for part in ("gates/kernel", "gates/bias",
+                                                                 "candidate/kernel",
+                                                                 "candidate/bias")], r
+    assert 0.35 < r["dropped_share"] < 0.65, r["dropped_share"]
+    assert all(abs(v - 2.0) < 1e-5 for v in r["kept_ratio"]), r["kept_ratio"]
+    assert r["evaluation_gap"] < 1e-5, r["evaluation_gap"]
+    # Section 3: the dynamic graph has one size for every length, the static one grows by the
+    # same number of ops per step; both give the same outputs; a shorter run is a prefix;
+    # changing the last input moves the backward half of step 0 only.
+    sizes = r["graph_sizes"]
+    assert sizes["dynamic_rnn 10"] == sizes["dynamic_rnn 40"] == sizes["dynamic_rnn 120"], sizes
+    per_step = (sizes["static_rnn 40"] - sizes["static_rnn 10"]) / 30
+    assert per_step > 10 and (sizes["static_rnn 120"] - sizes["static_rnn 40"]) == 80 * per_step
+    assert sizes["static_rnn 10"] > sizes["dynamic_rnn 10"], sizes
+    assert r["n_variables"] == 2 and r["static_dynamic_gap"] < 1e-5 and r["prefix_gap"] < 1e-6
+    change = r["first_step_change"]
+    assert change["forward"] == 0.0 and change["backward"] > 1e-3, change
+    # Section 4: relative gradient norms at distances 10, 20, 40: the tanh RNN keeps about 1%
+    # at 20, the LSTM and GRU several times more at 20 and ten times more at 40; relu with
+    # the default init loses most, with identity init it keeps more than half over 40 steps.
+    rel = r["relative"]
+    tanh20, tanh40 = rel["tanh RNN"][1], rel["tanh RNN"][2]
+    assert 0.003 < tanh20 < 0.03, rel
+    for gated in ("LSTM", "GRU"):
+        assert rel[gated][1] > 2 * tanh20 and rel[gated][2] > 10 * tanh40, (gated, rel)
+    assert rel["relu RNN"][1] < tanh20 and rel["relu RNN"][2] < tanh40, rel
+    assert rel["relu RNN, identity init"][2] > 0.5, rel
+    # ... exploding with three times the weights, fading at the standard scale ...
+    scaled = r["scaled"]
+    assert scaled["1.0"][2] < scaled["1.0"][0] / 1000, scaled
+    assert scaled["3.0"][2] > 10000 * scaled["3.0"][0], scaled
+    # ... clipping to 5 leaves a global norm of 5, every tensor shrunk by 5 / norm ...
+    before, after = r["clip_norms"]
+    assert before > 5 and abs(after - 5.0) < 1e-4, r["clip_norms"]
+    assert all(abs(s - 5.0 / before) < 1e-4 for s in r["shrink"]), r["shrink"]
+    # ... and the toy runs: the raw one has gradient spikes near 1e5, its loss climbs into the
+    # thousands later in the run and ends no better than at the start; the clipped one meets
+    # norms of ~100, never exceeds its first losses and ends about ten times lower.
+    raw, clipped = r["toy"]["raw gradients"], r["toy"]["clipped to norm 5"]
+    max_loss, first_max, last20, max_norm, first = range(5)
+    assert raw[max_loss] > 1000 and raw[max_norm] > 1e4 and r["blow_up_step"] >= 20, raw
+    assert raw[last20] > 0.8 * raw[first], raw
+    assert clipped[max_loss] <= clipped[first_max] and clipped[max_norm] > 50, clipped
+    assert clipped[last20] < raw[last20] / 5, (raw, clipped)
+    # Section 5: exponential_decay is the formula, smooth and staircase; the two regression
+    # runs agree for 50 steps, then the decayed one ends more than ten times nearer the floor.
+    for s, (smooth, stairs) in zip(r["schedule_steps"], r["schedule"]):
+        assert abs(smooth - 0.01 * 0.8 ** (s / 100)) < 1e-8, (s, smooth)
+        assert abs(stairs - 0.01 * 0.8 ** (s // 100)) < 1e-8, (s, stairs)
+    const, decayed = r["annealing"]["constant 0.1"], r["annealing"]["0.1, halved every 50 steps"]
+    floor = r["noise_floor"]
+    assert const[:5] == decayed[:5], (const[:5], decayed[:5])
+    assert const[-1] - floor > 10 * (decayed[-1] - floor) and decayed[-1] >= floor - 1e-6, r
+    # Section 6: the loss starts at ln V, beats frequency-only guessing (3.2 nats) within 50
+    # steps and is near 1.75 after 200; the clip at 5 never fired.
+    losses = r["losses"]
+    assert r["first_steps"] == len(losses) == 200, r["first_steps"]
+    assert abs(losses[0] - math.log(r["vocab"])) < 0.05, losses[0]
+    assert 3.15 < r["unigram_nats"] < 3.25, r["unigram_nats"]
+    assert sum(losses[40:50]) / 10 < r["unigram_nats"], losses[40:50]
+    assert 1.6 < sum(losses[-10:]) / 10 < 1.9, losses[-10:]
+    assert max(r["norms_seen"]) < 5.0, max(r["norms_seen"])
+    # Section 7: the restored model scores the next batch bit for bit as before saving, at the
+    # same step and learning rate; the NumPy gates rebuild the states; some units hold; the
+    # resumed loss goes on from the saved level and keeps falling.
+    assert r["loss_restored"] == r["loss_next_batch"], r
+    assert r["restored_step"] == r["first_steps"], r["restored_step"]
+    assert r["rates"][0] == r["rates"][1] and abs(r["rates"][0] - 0.0064) < 1e-9, r["rates"]
+    assert r["trace_gap"] < 1e-5 and r["holding_units"] >= 1, r
+    resumed = r["resumed_losses"]
+    assert r["final_step"] == r["first_steps"] + r["more_steps"] == 200 + len(resumed), r
+    before_save, after_restore = sum(losses[-10:]) / 10, sum(resumed[:10]) / 10
+    assert abs(after_restore - before_save) < 0.15, (before_save, after_restore)
+    assert after_restore < sum(losses[40:50]) / 10, after_restore
+    assert sum(resumed[-10:]) / 10 < before_save, resumed[-10:]
+    # Section 8: the colder the sample, the more real words: most at 0.5, about half at 1.0,
+    # well under half at 1.5.
+    share = r["known_share"]
+    assert share["0.5"] > share["1.0"] > share["1.5"], share
+    assert share["0.5"] > 0.75 and 0.35 < share["1.0"] < 0.75 and share["1.5"] < 0.45, share
+    # Section 9: lengths from the data are the strings' lengths; the mask is theirs; both
+    # masked losses are the mean over the real positions, the padded loss the mean over all,
+    # about 2.6 against 1.5, the padding about 4.4; sequence_length zeroes the outputs past the
+    # end, keeps the last real state, changes no real output, and only the full row's final
+    # state is the same without it.
+    assert r["data_lengths"] == r["line_lengths"] and r["mask_matches"], r
+    padded, masked, seq2seq, all_mean, real_mean, pad_mean = r["losses_pad"]
+    assert abs(masked - real_mean) < 1e-5 and abs(seq2seq - real_mean) < 1e-5, r["losses_pad"]
+    assert abs(padded - all_mean) < 1e-5, r["losses_pad"]
+    assert 2.3 < padded < 2.9 and 1.3 < masked < 1.8 and 4.0 < pad_mean < 4.8, r["losses_pad"]
+    assert r["past_end_max"] == 0.0 and r["state_is_last_real"] < 1e-7, r
+    assert r["real_steps_gap"] < 1e-6, r["real_steps_gap"]
+    assert sum(r["full_rows"]) == 1, r["full_rows"]
+    for full, moved in zip(r["full_rows"], r["state_moved"]):
+        assert (moved == 0.0) if full else (moved > 0.1), (r["full_rows"], r["state_moved"])
+    # Section 10: add-k n-grams improve up to order 4 and then get worse; the best is order 4
+    # with k = 0.01, about 5.3, a little better than the GRU's about 5.6.
+    ppl = r["ngram"]
+    curve = [ppl["%d 0.01" % order] for order in range(1, 7)]
+    assert curve[:4] == sorted(curve[:4], reverse=True) and curve[3:] == sorted(curve[3:]), curve
+    assert r["best_ngram"] == [4, 0.01] and 5.15 < ppl["4 0.01"] < 5.45, (r["best_ngram"], ppl)
+    assert ppl["4 0.01"] < r["rnn_perplexity"] < 6.0, (ppl["4 0.01"], r["rnn_perplexity"])
+
+
+def test_lecture_11_check_holds_the_claims():
+    """check_lecture_11 passes on values like the notebook's and fails on wrong ones."""
+    stacked = ["rnn/multi_rnn_cell/cell_%d/gru_cell/%s" % (k, part) for k in range(3)
+               for part in ("gates/kernel", "gates/bias", "candidate/kernel", "candidate/bias")]
+    steps = list(range(0, 401, 10))
+    ngram = {"%d %g" % (order, k): v for order, row in zip(range(1, 7), (
+        (22.97, 22.97, 22.97), (12.41, 12.35, 12.40), (7.40, 6.77, 6.90), (7.16, 5.36, 5.32),
+        (9.38, 5.91, 5.54), (13.08, 7.55, 6.68))) for k, v in zip((1.0, 0.1, 0.01), row)}
+    losses = [4.54] + [3.5] * 39 + [2.57] * 10 + [2.0] * 140 + [1.75] * 10
+    good = {"dims": [3, 4], "param_counts": {"BasicRNNCell": 32, "BasicLSTMCell": 128,
+                                             "GRUCell": 96},
+            "step_errors": {"BasicRNNCell": 0.0, "GRUCell": 6e-8},
+            "stack_warnings": ["MultiRNNCell got the same cell object more than once"],
+            "stacked_names": stacked, "dropped_share": 0.48, "kept_ratio": [2.0, 2.0],
+            "evaluation_gap": 1.8e-7,
+            "graph_sizes": {"dynamic_rnn 10": 204, "dynamic_rnn 40": 204,
+                            "dynamic_rnn 120": 204, "static_rnn 10": 925, "static_rnn 40": 3595,
+                            "static_rnn 120": 10715},
+            "n_variables": 2, "static_dynamic_gap": 0.0, "prefix_gap": 0.0,
+            "first_step_change": {"forward": 0.0, "backward": 0.25},
+            "relative": {"tanh RNN": [0.11, 0.010, 1.5e-4], "LSTM": [0.14, 0.027, 2.0e-3],
+                         "GRU": [0.16, 0.040, 4.8e-3], "relu RNN": [0.017, 3.3e-4, 1.3e-7],
+                         "relu RNN, identity init": [0.85, 0.73, 0.56]},
+            "scaled": {"1.0": [2.1, 2.2e-2, 2.3e-4], "2.0": [2.9, 15.0, 50.0],
+                       "3.0": [3.2, 450.0, 7.5e4]},
+            "clip_norms": [31.55, 5.0], "shrink": [0.15848] * 4,
+            "toy": {"raw gradients": [2319.2, 22.6, 3.74, 95730.2, 3.0],
+                    "clipped to norm 5": [4.0, 4.0, 0.37, 103.0, 3.0]}, "blow_up_step": 81,
+            "schedule_steps": steps,
+            "schedule": [[0.01 * 0.8 ** (s / 100), 0.01 * 0.8 ** (s // 100)] for s in steps],
+            "annealing": {"constant 0.1": [1.0, 0.5, 0.4, 0.35, 0.33, 0.3094],
+                          "0.1, halved every 50 steps": [1.0, 0.5, 0.4, 0.35, 0.33, 0.2435]},
+            "noise_floor": 0.2412, "vocab": 94, "unigram_nats": 3.20, "losses": losses,
+            "norms_seen": [1.5] * 200, "first_steps": 200, "loss_next_batch": 1.9137,
+            "loss_restored": 1.9137, "restored_step": 200, "rates": [0.0064, 0.0064],
+            "trace_gap": 9.7e-7, "holding_units": 8, "resumed_losses": [1.74] * 50 + [1.6] * 10,
+            "final_step": 260, "more_steps": 60,
+            "known_share": {"0.5": 0.87, "1.0": 0.54, "1.5": 0.38},
+            "data_lengths": [22, 66, 39, 36], "line_lengths": [22, 66, 39, 36],
+            "mask_matches": True,
+            "losses_pad": [2.616, 1.522, 1.522, 2.616, 1.522, 4.382], "past_end_max": 0.0,
+            "state_is_last_real": 0.0, "real_steps_gap": 0.0,
+            "state_moved": [1.986, 0.0, 1.992, 1.991], "full_rows": [False, True, False, False],
+            "ngram": ngram, "rnn_perplexity": 5.57, "best_ngram": [4, 0.01]}
+    check_lecture_11(good)
+    for key, bad in (("param_counts", {"BasicRNNCell": 32, "BasicLSTMCell": 96, "GRUCell": 96}),
+                     ("step_errors", {"GRUCell": 0.3}), ("stack_warnings", []),
+                     ("stacked_names", stacked[:4] * 3), ("kept_ratio", [1.0, 2.0]),
+                     ("graph_sizes", dict(good["graph_sizes"], **{"dynamic_rnn 120": 900})),
+                     ("graph_sizes", dict(good["graph_sizes"], **{"static_rnn 120": 5000})),
+                     ("first_step_change", {"forward": 0.1, "backward": 0.25}),
+                     ("relative", dict(good["relative"], LSTM=[0.1, 0.011, 1.6e-4])),
+                     ("relative", dict(good["relative"], **{"relu RNN, identity init":
+                                                            [0.5, 0.2, 0.05]})),
+                     ("scaled", dict(good["scaled"], **{"3.0": [3.2, 3.0, 3.0]})),
+                     ("clip_norms", [31.55, 31.55]), ("shrink", [0.15848, 1.0, 0.2, 0.15848]),
+                     ("toy", {"raw gradients": [4.0, 4.0, 0.4, 100.0, 3.0],
+                              "clipped to norm 5": [4.0, 4.0, 0.37, 103.0, 3.0]}),
+                     ("toy", {"raw gradients": [2319.2, 22.6, 1.0, 95730.2, 3.0],
+                              "clipped to norm 5": [4.0, 4.0, 0.1, 103.0, 3.0]}),
+                     ("toy", {"raw gradients": [2319.2, 22.6, 3.74, 95730.2, 3.0],
+                              "clipped to norm 5": [40.0, 4.0, 0.37, 103.0, 3.0]}),
+                     ("schedule", [[0.01, 0.01]] * len(steps)),
+                     ("annealing", {"constant 0.1": [1.0, 0.3], "0.1, halved every 50 steps":
+                                    [0.9, 0.25]}),
+                     ("losses", [3.0] + losses[1:]), ("losses", losses[:-10] + [2.2] * 10),
+                     ("norms_seen", [1.5] * 199 + [7.0]), ("loss_restored", 1.9138),
+                     ("rates", [0.0064, 0.01]), ("trace_gap", 0.01), ("holding_units", 0),
+                     ("resumed_losses", [4.5] * 10 + [1.6] * 50),
+                     ("known_share", {"0.5": 0.5, "1.0": 0.54, "1.5": 0.38}),
+                     ("data_lengths", [23, 67, 40, 37]), ("mask_matches", False),
+                     ("losses_pad", [1.522, 1.522, 1.522, 2.616, 1.522, 4.382]),
+                     ("losses_pad", [2.616, 2.616, 1.522, 2.616, 1.522, 4.382]),
+                     ("past_end_max", 0.3), ("state_is_last_real", 0.5),
+                     ("state_moved", [0.0, 0.0, 1.992, 1.991]),
+                     ("best_ngram", [5, 0.01]), ("rnn_perplexity", 5.0)):
+        with pytest.raises(AssertionError):
+            check_lecture_11(dict(good, **{key: bad}))
+
+
 def check_lecture_12(r):
     # Section 1: a CGRU of 3 x 1 kernels over 24 channels has 5,256 weights, whatever the width.
     assert r["cgru_weights"] == 5256 == r["model_cgru_weights"], r
@@ -626,6 +823,44 @@ def test_lecture_12_check_holds_the_claims():
 
 
 RESULTS = {
+    "11_rnns": (check_lecture_11, {
+        "dims": "[D, H]", "param_counts": "param_counts", "step_errors": "step_errors",
+        "stack_warnings": "stack_warnings", "stacked_names": "stacked_names",
+        "dropped_share": "dropped_share",
+        "kept_ratio": "[float(kept_ratio.min()), float(kept_ratio.max())]",
+        "evaluation_gap": "evaluation_gap",
+        "graph_sizes": "{'%s %d' % key: ops for key, ops in graph_sizes.items()}",
+        "n_variables": "n_variables", "static_dynamic_gap": "static_dynamic_gap",
+        "prefix_gap": "prefix_gap", "first_step_change": "first_step_change",
+        "relative": "{k: [float(v[d]) for d in (10, 20, 40)] for k, v in relative.items()}",
+        "scaled": "{str(k): [float(v[d]) for d in (0, 20, 40)] for k, v in scaled.items()}",
+        "clip_norms": "[float(norm_before_v), norm_after_v]", "shrink": "shrink",
+        "toy": "{k: [float(h[:, 0].max()), float(h[:10, 0].max()), float(h[-20:, 0].mean()), "
+               "float(h[:, 1].max()), float(h[0, 0])] for k, h in toy_runs.items()}",
+        "blow_up_step": "blow_up_step",
+        "schedule_steps": "schedule_steps.tolist()", "schedule": "schedule.tolist()",
+        "annealing": "{k: [float(x) for x in v] for k, v in annealing.items()}",
+        "noise_floor": "noise_floor", "vocab": "VOCAB", "unigram_nats": "unigram_nats",
+        "losses": "losses", "norms_seen": "norms_seen", "first_steps": "FIRST_STEPS",
+        "loss_next_batch": "float(loss_next_batch)", "loss_restored": "float(loss_restored)",
+        "restored_step": "restored_step", "rates": "[float(rate_at_save), float(rate_restored)]",
+        "trace_gap": "trace_gap", "holding_units": "holding_units",
+        "resumed_losses": "resumed_losses", "final_step": "final_step",
+        "more_steps": "MORE_STEPS",
+        "known_share": "{str(k): v for k, v in known_share.items()}",
+        "data_lengths": "[int(n) for n in data_lengths]",
+        "line_lengths": "[len(line) - 1 for line in lines]",
+        "mask_matches": "bool(np.array_equal(mask_v, np.arange(width)[None, :] "
+                        "< np.array([len(line) - 1 for line in lines])[:, None]))",
+        "losses_pad": "[float(padded_v), float(masked_v), float(seq2seq_v), "
+                      "float(xent_v.mean()), float(xent_v[mask_v].mean()), "
+                      "float(xent_v[~mask_v].mean())]",
+        "past_end_max": "past_end_max", "state_is_last_real": "state_is_last_real",
+        "real_steps_gap": "real_steps_gap", "state_moved": "state_moved_by_padding",
+        "full_rows": "[int(n) == width for n in data_lengths]",
+        "ngram": "{'%d %g' % key: v for key, v in ngram_perplexity.items()}",
+        "rnn_perplexity": "rnn_perplexity", "best_ngram": "list(best_ngram)",
+    }),
     "12_neural_gpu": (check_lecture_12, {
         "cgru_weights": "cgru_weights",
         "model_cgru_weights": "int(sum(np.prod(v.shape.as_list()) for v in model.graph."
