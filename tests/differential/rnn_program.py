@@ -52,31 +52,34 @@ def flat(v):
 
 def values():
     out = {}
-    for name, make in CELLS.items():
-        for kind in ("dynamic", "static", "bidirectional"):
-            tf.reset_default_graph()
-            x = tf.placeholder(tf.float64, [None, T, D])
-            sl = tf.placeholder(tf.int32, [None])
-            if kind == "dynamic":
-                o, s = tf.nn.dynamic_rnn(make(), x, sequence_length=sl, dtype=tf.float64)
-            elif kind == "static":
-                o, s = tf.nn.static_rnn(make(), tf.unstack(x, axis=1), sequence_length=sl,
-                                        dtype=tf.float64)
-            else:
-                o, s = tf.nn.bidirectional_dynamic_rnn(make(), make(), x, sequence_length=sl,
-                                                       dtype=tf.float64)
-            leaves = tf.nest.flatten(o) + tf.nest.flatten(s)
-            loss = sum(tf.reduce_sum(tf.sin(leaf) * (k + 1)) for k, leaf in enumerate(leaves))
-            wrt = [x] + tf.trainable_variables()
-            grads = tf.gradients(loss, wrt)
-            with tf.Session() as sess:
-                sess.run(tf.global_variables_initializer())
-                set_weights(sess)
-                res = sess.run([leaves, grads], {x: X, sl: LENGTHS})
-            out["%s/%s" % (name, kind)] = {
-                "names": sorted("%s %s" % (v.op.name, v.shape.as_list())
-                                for v in tf.global_variables()),
-                "values": flat(res[0]), "grads": flat(res[1])}
+    runs = [(name, "dynamic") for name in CELLS] + [
+        (name, kind) for name in ("gru", "lstm_peep_proj_clip", "multi")
+        for kind in ("static", "bidirectional")]
+    for name, kind in runs:
+        make = CELLS[name]
+        tf.reset_default_graph()
+        x = tf.placeholder(tf.float64, [None, T, D])
+        sl = tf.placeholder(tf.int32, [None])
+        if kind == "dynamic":
+            o, s = tf.nn.dynamic_rnn(make(), x, sequence_length=sl, dtype=tf.float64)
+        elif kind == "static":
+            o, s = tf.nn.static_rnn(make(), tf.unstack(x, axis=1), sequence_length=sl,
+                                    dtype=tf.float64)
+        else:
+            o, s = tf.nn.bidirectional_dynamic_rnn(make(), make(), x, sequence_length=sl,
+                                                   dtype=tf.float64)
+        leaves = tf.nest.flatten(o) + tf.nest.flatten(s)
+        loss = sum(tf.reduce_sum(tf.sin(leaf) * (k + 1)) for k, leaf in enumerate(leaves))
+        wrt = [x] + tf.trainable_variables()
+        grads = tf.gradients(loss, wrt)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            set_weights(sess)
+            res = sess.run([leaves, grads], {x: X, sl: LENGTHS})
+        out["%s/%s" % (name, kind)] = {
+            "names": sorted("%s %s" % (v.op.name, v.shape.as_list())
+                            for v in tf.global_variables()),
+            "values": flat(res[0]), "grads": flat(res[1])}
     return out
 
 
