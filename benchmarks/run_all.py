@@ -3,7 +3,7 @@
     python benchmarks/run_all.py [--no-tf] [NAME ...]
 
 NAME is one of import, run_overhead, matmul, logreg, graph_view, word2vec, conv, rnn,
-tfrecord, input.
+tfrecord, input, while.
 
 Real TensorFlow is timed beside minitf when ~/.cache/tf-oracle/bin/python exists
 (or $MINITF_TF_PYTHON); --no-tf (or MINITF_BENCH_NO_TF=1) skips it.  These are
@@ -24,12 +24,13 @@ import bench_matmul
 import bench_rnn
 import bench_run_overhead
 import bench_tfrecord
+import bench_while
 import bench_word2vec
 
 BENCHMARKS = {"import": bench_import, "run_overhead": bench_run_overhead,
               "matmul": bench_matmul, "logreg": bench_logreg, "graph_view": bench_graph_view,
               "word2vec": bench_word2vec, "conv": bench_conv, "tfrecord": bench_tfrecord,
-              "input": bench_input, "rnn": bench_rnn}
+              "input": bench_input, "rnn": bench_rnn, "while": bench_while}
 
 
 def main(argv):

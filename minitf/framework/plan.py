@@ -7,8 +7,13 @@ its kernel.  For each combination of fed shapes the plan then makes a
 constants determine has been computed once, at compile time, like Grappler's
 constant folding: shape arithmetic of gradients, constants, casts of them.
 Each run then executes only the ops that compute values from data.
+
+``execute`` runs a list of steps.  Kernels that run a body many times (a loop)
+compile it into such lists once, with ``KernelContext.compile_context``, and
+execute them per iteration with no lookup in between.
 """
 import collections
+import operator
 import threading
 
 import numpy as np
@@ -27,11 +32,48 @@ _MAX_FOLDED_BYTES = 1 << 20
 _MAX_VARIANTS = 8
 
 
-class Step(collections.namedtuple("Step", ["kernel", "ctx", "inputs", "outputs"])):
-    """One kernel call of a plan (a tuple, so the executor unpacks it cheaply)."""
+class Step(collections.namedtuple("Step", ["kernel", "ctx", "inputs", "outputs", "arity",
+                                           "args", "out"])):
+    """One kernel call of a plan (a tuple, so the executor unpacks it cheaply).
+
+    ``args`` fetches the arguments from a run's values with the least Python work:
+    the one input tensor itself when ``arity`` is 1, else an ``itemgetter`` of them.
+    ``out`` is the one output tensor, or None for an op with zero or several.
+    """
 
     __slots__ = ()
     op = property(lambda self: self.ctx.op)
+
+
+def make_step(kernel, ctx, inputs, outputs):
+    """The ``Step`` that calls ``kernel`` on ``inputs`` and stores ``outputs``."""
+    n = len(inputs)
+    args = inputs[0] if n == 1 else operator.itemgetter(*inputs) if n else None
+    return Step(kernel, ctx, inputs, outputs, n, args, outputs[0] if len(outputs) == 1 else None)
+
+
+def execute(steps, env):
+    """Run ``steps`` in order, storing each output in ``env`` (tensor -> value)."""
+    kctx = None
+    try:
+        for kernel, kctx, _, outs, arity, args, out in steps:
+            if arity == 1:
+                result = kernel(kctx, env[args])
+            elif arity:
+                result = kernel(kctx, *args(env))
+            else:
+                result = kernel(kctx)
+            if out is not None:
+                env[out] = result
+            else:
+                env.update(zip(outs, result))
+    except errors.OpError as e:
+        e.op = e.op or kctx.op
+        raise
+    except errors.KERNEL_ERRORS as e:
+        if kctx is None:
+            raise
+        raise errors.from_kernel_exception(e, kctx.op) from e
 
 
 class Variant:
@@ -68,7 +110,7 @@ class Plan:
     """A compiled run: what to feed, which steps compute the fetches, how to fetch."""
 
     __slots__ = ("steps", "ops", "feeds", "fed", "fetches", "mapper", "single", "fold",
-                 "_variants", "_unfolded")
+                 "_variants", "_unfolded", "_reachable", "_fetched")
 
     def __init__(self, steps, feeds, fetches, mapper, single, fold):
         self.steps = steps      # every needed Step, before folding
@@ -81,6 +123,33 @@ class Plan:
         self.fold = fold
         self._variants = {}  # fed shapes -> Variant
         self._unfolded = Variant(self, {}, steps)
+        self._reachable = self._fetched = None
+
+    @property
+    def reachable(self):
+        """Every op a run of this plan may execute: its steps' ops and, below each
+        control-flow owner among them, the ops of the bodies it owns."""
+        if self._reachable is None:
+            seen, todo = set(self.ops), list(self.ops)
+            while todo:
+                op = todo.pop()
+                for ctx in op_registry.get(op.type).owned_contexts(op):
+                    inner = [o for o in ctx.ops if o not in seen]
+                    seen.update(inner)
+                    todo.extend(inner)
+            self._reachable = frozenset(seen)
+        return self._reachable
+
+    def reads(self, tensor):
+        """Whether a run of this plan may read ``tensor``: it is fetched, an input of an
+        op the run may execute, or made inside a control-flow body (whose owner may
+        read it as a result, with no op consuming it)."""
+        if self._fetched is None:
+            self._fetched = frozenset(self.fetches)
+        if tensor.op._ctx is not None or tensor in self._fetched:
+            return True
+        reachable = self.reachable
+        return any(op in reachable for op in tensor._consumers)
 
     def variant(self, fed_values):
         """The variant for these fed values' shapes, folding a new one when needed."""
@@ -152,9 +221,12 @@ def compile_plan(session, fetches, feed_dict):
                 session._config.constant_folding)
 
 
-def schedule(session, tensors, ops, fed, ctx):
-    """The steps, in order, of the ops of ``ctx`` that compute ``tensors`` and run ``ops``."""
-    order, done, active = [], set(), set()
+def schedule(session, tensors, ops, fed, ctx, ran=()):
+    """The steps, in order, of the ops of ``ctx`` that compute ``tensors`` and run ``ops``.
+
+    Ops in ``ran`` count as executed already (their outputs are in the run's values).
+    """
+    order, done, active = [], set(ran), set()
 
     def deps(op):
         opdef = op_registry.get(op.type)
@@ -239,7 +311,7 @@ def _step(session, op):
         _check_device(op, session._config)
         # setdefault: two threads compiling at once must share one context per op.
         kctx = session._kernel_ctxs.setdefault(op, KernelContext(op, session))
-    return Step(opdef.kernel, kctx, opdef.kernel_inputs(op), tuple(op._outputs))
+    return make_step(opdef.kernel, kctx, opdef.kernel_inputs(op), tuple(op._outputs))
 
 
 class KernelContext:
@@ -271,6 +343,49 @@ class KernelContext:
     def run_context(self, ctx, env, targets):
         """Run the ops of control-flow context ``ctx`` that ``targets`` need."""
         self.session._run_context(ctx, env, targets)
+
+    def compile_context(self, ctx, *groups):
+        """Steps of control-flow context ``ctx``: one list per group of target tensors,
+        each to run after the lists before it, and the values that constants alone
+        determine (computed here, once).
+
+        A kernel that runs a body many times (a loop) compiles it once with this, puts
+        the constants into the run's values once, then executes the lists as it needs.
+        """
+        ran, constants, lists = [], {}, []
+        for targets in groups:
+            steps = schedule(self.session, tuple(targets), (), set(ctx.inputs), ctx, ran)
+            ran.extend(s.op for s in steps)
+            kept = []
+            for step in steps:
+                opdef = op_registry.get(step.op.type)
+                # Static shapes are promises, so an op that reads only shapes folds on them.
+                shapes = {t: t.shape for t in step.inputs} if opdef.shape_only else {}
+                values = _try_fold(step, opdef, constants, shapes)
+                if values is None:
+                    kept.append(step)
+                else:
+                    constants.update(zip(step.outputs, values))
+            lists.append(kept)
+        return lists, constants
+
+    execute = staticmethod(execute)
+
+    def may_run(self, ops):
+        """Whether the run in progress may execute one of ``ops`` (True outside a run)."""
+        values = getattr(self.session._running, "values", None)
+        if not values:
+            return True
+        reachable = values[3].reachable
+        return any(op in reachable for op in ops)
+
+    def may_read(self, tensors):
+        """For each of ``tensors``, whether the run in progress may read it (all True
+        outside a run): a kernel may skip computing outputs that nothing will read."""
+        values = getattr(self.session._running, "values", None)
+        if not values:
+            return (True,) * len(tensors)
+        return tuple(values[3].reads(t) for t in tensors)
 
     cancelled = property(lambda self: self.session._cancellation.cancelled,
                          doc="Has the session closed (so blocked kernels must give up)?")

@@ -12,7 +12,7 @@ from minitf.framework.cancellation import CancellationManager, RunControl
 from minitf.framework.config import ConfigProto, DeviceAttributes
 from minitf.framework.fetch import feed_value, fetched
 from minitf.framework.graph import Tensor, default_session, get_default_graph
-from minitf.framework.plan import PlanCache, schedule
+from minitf.framework.plan import PlanCache, execute, schedule
 
 _MAX_CACHED_PLANS = 512
 _keep_values = [False]
@@ -63,9 +63,10 @@ class BaseSession:
         variant = plan.variant(fed)
         env = {**variant.constants, **dict(zip(plan.fed, fed))}
         outer = getattr(self._running, "values", None)  # a kernel may run a nested session
-        self._running.values = env, {}, RunControl(self._cancellation, options, self._config)
+        self._running.values = (env, {}, RunControl(self._cancellation, options, self._config),
+                                plan)
         try:
-            self._execute(variant.steps, env)
+            execute(variant.steps, env)
         finally:
             self._running.values = outer  # nothing of the run outlives it but last_env
         self.last_plan, self.last_env = variant, (env if _keep_values[0] else None)
@@ -77,29 +78,12 @@ class BaseSession:
                 "a cond branch that did not run." % e.args[0].name) from None
         return (values[0] if values else None) if plan.single else plan.mapper.build(values)
 
-    def _execute(self, steps, env):
-        kctx = None
-        try:
-            for kernel, kctx, ins, outs in steps:
-                result = kernel(kctx, *[env[t] for t in ins])
-                if len(outs) == 1:
-                    env[outs[0]] = result
-                else:
-                    env.update(zip(outs, result))
-        except errors.OpError as e:
-            e.op = e.op or kctx.op
-            raise
-        except errors.KERNEL_ERRORS as e:
-            if kctx is None:
-                raise
-            raise errors.from_kernel_exception(e, kctx.op) from e
-
     def _run_context(self, ctx, env, targets):
         steps = self._subplans.get((ctx, targets))
         if steps is None:
             steps = self._subplans[(ctx, targets)] = schedule(
                 self, targets, (), set(ctx.inputs), ctx)
-        self._execute(steps, env)
+        execute(steps, env)
 
     def close(self):
         self._closed = True

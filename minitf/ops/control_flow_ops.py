@@ -7,11 +7,12 @@ tensors in contexts owned by a ``While`` op, whose kernel iterates them.
 Both are differentiable: their gradients are again ``If``/``While``-style ops.
 """
 import builtins
+import operator
 import sys
 
 import numpy as np
 
-from minitf.framework import dtypes, errors
+from minitf.framework import dtypes, errors, op_registry
 from minitf.framework.control_flow_context import ControlFlowContext
 from minitf.framework.graph import Operation, convert_to_tensor, get_default_graph
 from minitf.framework.indexed_slices import IndexedSlices
@@ -330,7 +331,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                "body_outputs": builtins.tuple(outs),
                                "shape_invariants": invariants,
                                "back_prop": back_prop, "body": [body_ctx],
-                               "num_args": len(inits)})
+                               "num_args": len(inits), "gradients": _LoopGradients()})
         body_ctx.owner = op
         results = op._outputs
     if single or (len(results) == 1 and not return_same_structure):
@@ -367,32 +368,127 @@ def _loop_var_kernel(ctx):
 register("LoopVar", _loop_var_kernel, lambda op: [op._attrs["shape"]], NO_GRADIENT)
 
 
+class _LoopGradients:
+    """The gradients built for one loop, and what they read of its iterations.
+
+    ``keys`` are what some gradient step reads of an iteration: tensors of the body,
+    and loops nested in it (whose value is their own record of iterations).  A run
+    that may run one of ``ops`` keeps, per iteration, references to their values: as
+    TF's stacks do, and nothing else, so the backward pass runs no forward op again.
+    """
+
+    __slots__ = ("ops", "keys")
+
+    def __init__(self):
+        self.ops, self.keys = [], []
+
+    def add(self, grad_op, keys):
+        self.ops.append(grad_op)
+        self.keys = list(dict.fromkeys(self.keys + list(keys)))
+
+    def __repr__(self):
+        return "<while gradients: %d, reading %s>" % (len(self.ops),
+                                                       [k.name for k in self.keys])
+
+
+class _Partial(builtins.tuple):
+    """An iteration's kept values where some key had none (a cond branch not taken)."""
+
+
+_MISSING = object()
+
+
+def _getter(keys):
+    """``env -> tuple of env[k] for k in keys``, in C for two keys or more."""
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda env: (env[key],)
+    return lambda env: ()
+
+
+class _CompiledLoop:
+    """A loop's cond and body as step lists, compiled once per session (and key set).
+
+    Body ops whose values constants determine are computed here, once; the kernel
+    puts them into the run's values before the first iteration.
+    """
+
+    __slots__ = ("keys", "cond_steps", "body_steps", "constants", "outs", "entry_checks",
+                 "checks", "snapshot")
+
+    def __init__(self, ctx, keys):
+        a = ctx.attrs
+        outs = builtins.tuple(a["body_outputs"])
+        tensor_keys = [k for k in keys if not isinstance(k, Operation)]
+        (self.cond_steps, self.body_steps), self.constants = ctx.compile_context(
+            a["body"][0], (a["cond_output"],), outs + builtins.tuple(tensor_keys))
+        self.keys = builtins.tuple(keys)
+        self.outs, self.snapshot = _getter(outs), _getter(self.keys)
+        # A value whose static shape refines its invariant fits it (static shapes are
+        # promises), so only the others are checked as the loop runs: the initial values
+        # once per run, the body's outputs per iteration (the build rejected any whose
+        # known rank does not refine the invariant).
+        invariants = a["shape_invariants"]
+        inits = ctx.op._inputs[:len(invariants)]
+        self.entry_checks = [(i, s) for i, (t, s) in enumerate(zip(inits, invariants))
+                             if not _fits(t.shape, s)]
+        self.checks = [(i, s) for i, (o, s) in enumerate(zip(outs, invariants))
+                       if not _fits(o.shape, s)]
+
+
+def _fits(shape, invariant):
+    """Whether every value of static shape ``shape`` fits ``invariant``."""
+    return invariant.ndims is None or (shape.ndims is not None and
+                                       shape.ndims == invariant.ndims and
+                                       _refines(shape, invariant))
+
+
 def _while_kernel(ctx, *values):
-    """Iterate the body; keep each iteration's inputs for the gradient."""
+    """Iterate cond and body; keep what the gradient reads when this run may need it."""
     a = ctx.attrs
-    env = ctx.env
-    loop_vars, body_ctx = a["loop_vars"], a["body"][0]
-    pred_t, outs = (a["cond_output"],), builtins.tuple(a["body_outputs"])
+    grads = a["gradients"]
+    loop = ctx.cache.get("loop")
+    if loop is None or len(loop.keys) != len(grads.keys):
+        loop = ctx.cache["loop"] = _CompiledLoop(ctx, grads.keys)
+    keep = a["back_prop"] and grads.ops and ctx.may_run(grads.ops)
+    env, execute = ctx.env, ctx.execute
+    cond_steps, body_steps, pred = loop.cond_steps, loop.body_steps, a["cond_output"]
+    loop_vars, outs, snapshot, checks = a["loop_vars"], loop.outs, loop.snapshot, loop.checks
+    for i, invariant in loop.entry_checks:
+        _check_invariant(ctx, loop_vars[i], values[i], invariant,
+                         "enters the loop with shape %s")
     trace = []
+    env.update(loop.constants)
+    env.update(zip(loop_vars, values))
     while True:
-        for t, v in zip(loop_vars, values):
-            env[t] = v
-        ctx.run_context(body_ctx, env, pred_t)
-        if not env[pred_t[0]]:
+        execute(cond_steps, env)
+        if not env[pred]:
             break
-        if a["back_prop"]:
-            trace.append(values)
-        ctx.run_context(body_ctx, env, outs)
-        new = builtins.tuple(env[t] for t in outs)
-        for lv, v, s in zip(loop_vars, new, a["shape_invariants"]):
-            if s.ndims is not None and (np.ndim(v) != s.ndims or any(
-                    d is not None and d != vd for d, vd in zip(s.as_list(), np.shape(v)))):
-                raise errors.InvalidArgumentError(
-                    None, ctx.op, "Loop variable %s has shape %s in an iteration, which does "
-                    "not match its shape invariant %s" % (lv.name, np.shape(v), s))
-        values = new
-    env[ctx.op] = trace
+        execute(body_steps, env)
+        values = outs(env)
+        for i, invariant in checks:
+            _check_invariant(ctx, loop_vars[i], values[i], invariant,
+                             "has shape %s in an iteration")
+        if keep:
+            try:
+                trace.append(snapshot(env))
+            except KeyError:
+                trace.append(_Partial(env.get(k, _MISSING) for k in loop.keys))
+        env.update(zip(loop_vars, values))
+    if keep:
+        env[ctx.op] = (loop.keys, trace)
     return values if len(values) != 1 else values[0]
+
+
+def _check_invariant(ctx, loop_var, value, invariant, what):
+    shape = np.shape(value)
+    if len(shape) != invariant.ndims or any(
+            d is not None and d != vd for d, vd in zip(invariant.as_list(), shape)):
+        raise errors.InvalidArgumentError(
+            None, ctx.op, "Loop variable %s %s, which does not match its shape invariant %s"
+            % (loop_var.name, what % list(shape), invariant))
 
 
 def _while_shape(op):
@@ -400,11 +496,11 @@ def _while_shape(op):
 
 
 def _while_grad(op, *grads):
-    """Back-propagate through the recorded iterations, last one first.
+    """Back-propagate through the kept iterations, last one first.
 
     The gradient of one body step with respect to its loop variables and
-    captures is built once, symbolically, in its own context; the
-    ``WhileGrad`` kernel runs it once per recorded iteration.
+    captures is built once, symbolically, in its own context; the ``WhileGrad``
+    kernel runs it once per iteration on the values that iteration kept.
     """
     a = op._attrs
     if not a["back_prop"]:
@@ -413,7 +509,9 @@ def _while_grad(op, *grads):
     loop_vars, outs = a["loop_vars"], a["body_outputs"]
     n = len(loop_vars)
     captures = op._inputs[n:]
-    wrt = [t for t in list(loop_vars) + list(captures) if t.dtype.is_floating]
+    float_lvs = [t for t in loop_vars if t.dtype.is_floating]
+    float_caps = [t for t in captures if t.dtype.is_floating]
+    wrt = float_lvs + float_caps
     grad_ctx = ControlFlowContext(graph._ctx, "grad_body")
     with graph._in_context(grad_ctx), graph.name_scope("grad_body"):
         g_in = [make_op("LoopVar", [], [o.dtype], "LoopVar",
@@ -423,7 +521,10 @@ def _while_grad(op, *grads):
         pairs = [(o, g) for o, g in zip(outs, g_in) if o.dtype.is_floating]
         step = _dense(gradients([o for o, _ in pairs], wrt, [g for _, g in pairs])) if pairs \
             else [None] * len(wrt)
-        step = [s if s is not None else array_ops.zeros_like(w) for s, w in zip(step, wrt)]
+        # A loop variable's gradient is carried to the next step, so it needs a value; a
+        # capture the body does not connect to the outputs just gets zeros at the end.
+        step = [array_ops.zeros_like(w) if s is None and k < len(float_lvs) else s
+                for k, (s, w) in enumerate(zip(step, wrt))]
     float_grads = [g if g is not None else array_ops.zeros_like(t)
                    for g, t in zip(grads, op._outputs)]
     gop = make_op("WhileGrad", float_grads + list(captures), [t.dtype for t in wrt],
@@ -432,46 +533,114 @@ def _while_grad(op, *grads):
                                 "num_args": len(float_grads)})
     gop._add_control_input(op)
     grad_ctx.owner = gop
+    a["gradients"].add(gop, _gradient_reads(a["body"][0], grad_ctx))
     by_t = dict(zip(wrt, gop._outputs))
     return [by_t.get(t) for t in list(loop_vars) + list(captures)]
 
 
+def _gradient_reads(body_ctx, grad_ctx):
+    """What a step gradient built in ``grad_ctx`` reads of one iteration of ``body_ctx``.
+
+    That is the body tensors it captures and the loops nested in the body whose
+    gradients it runs (they read that loop's own record of iterations).
+    """
+    keys = [t for t in grad_ctx.captures if _made_per_iteration(t.op._ctx, body_ctx)]
+    todo = [grad_ctx]
+    while todo:
+        for op in todo.pop().ops:
+            forward = op._attrs.get("forward") if op.type == "WhileGrad" else None
+            if forward is not None and _made_per_iteration(forward._ctx, body_ctx):
+                keys.append(forward)
+            todo.extend(op_registry.get(op.type).owned_contexts(op))
+    return keys
+
+
+def _made_per_iteration(ctx, body_ctx):
+    """Whether each iteration of ``body_ctx`` makes the values of context ``ctx`` once:
+    ``ctx`` is the body or a branch in it, not the body of a loop nested in it (whose
+    values the nested loop's own record keeps)."""
+    while ctx is not None and ctx is not body_ctx:
+        if ctx.owner is not None and ctx.owner.type == "While":
+            return False
+        ctx = ctx.parent
+    return ctx is body_ctx
+
+
+class _CompiledStep:
+    """A loop's step gradient as a step list, compiled once per session and per set of
+    capture gradients the run reads (TF, too, accumulates only the ones asked for)."""
+
+    __slots__ = ("steps", "constants", "results", "lv_pos", "cap_pos")
+
+    def __init__(self, ctx, wanted):
+        a = ctx.attrs
+        loop_vars = a["forward"]._attrs["loop_vars"]
+        self.lv_pos = [i for i, t in enumerate(loop_vars) if t.dtype.is_floating]
+        n_lv = len(self.lv_pos)
+        step = a["step_grads"]
+        # Positions among the capture gradients of those that get a value per step.
+        self.cap_pos = [j for j, (t, w) in enumerate(zip(step[n_lv:], wanted))
+                        if t is not None and w]
+        targets = list(step[:n_lv]) + [step[n_lv + j] for j in self.cap_pos]
+        (self.steps,), self.constants = ctx.compile_context(a["body"][0], targets)
+        self.results = _getter(targets)
+
+
 def _while_grad_kernel(ctx, *out_grads):
+    """Run the step gradient once per kept iteration, last first; no forward op again.
+
+    Loop-variable gradients carry from step to step; capture gradients add up.  One
+    that nothing in this run reads is not computed (its output is zeros).
+    """
     a = ctx.attrs
-    fwd = a["forward"]
     env = ctx.env
-    trace = env[fwd]
-    fa = fwd._attrs
-    loop_vars, wrt, step = fa["loop_vars"], a["wrt"], builtins.tuple(a["step_grads"])
-    n_lv = sum(1 for t in loop_vars if t.dtype.is_floating)
-    lv_pos = [i for i, t in enumerate(loop_vars) if t.dtype.is_floating]
-    grads = list(out_grads)
-    cap_acc = None
-    body_ctx, outs = fa["body"][0], builtins.tuple(fa["body_outputs"])
-    for values in reversed(trace):
-        for t, v in zip(loop_vars, values):
-            env[t] = v
-        # Recompute this iteration's forward values; the step gradient reads them.
-        ctx.run_context(body_ctx, env, outs)
-        for t, g in zip(a["grad_loop_vars"], grads):
-            env[t] = g
-        ctx.run_context(a["body"][0], env, step)
-        res = [env[t] for t in step]
-        new = list(grads)
+    record = env.get(a["forward"])
+    if record is None:
+        raise errors.InternalError(None, ctx.op, "The loop kept no iterations for its "
+                                   "gradient (it ran in a run that did not need them).")
+    keys, trace = record
+    wrt, fwd_vars = a["wrt"], a["forward"]._attrs["loop_vars"]
+    n_lv = sum(1 for t in fwd_vars if t.dtype.is_floating)
+    wanted = ctx.may_read(ctx.op._outputs[n_lv:])
+    step = ctx.cache.get(("step", wanted))
+    if step is None:
+        step = ctx.cache[("step", wanted)] = _CompiledStep(ctx, wanted)
+    execute, steps, results, lv_pos = ctx.execute, step.steps, step.results, step.lv_pos
+    g_in, grads = a["grad_loop_vars"], list(out_grads)
+    sums = [None] * len(step.cap_pos)
+    env.update(step.constants)
+    for kept in reversed(trace):
+        env.update(zip(keys, kept))
+        if type(kept) is _Partial:
+            for k, v in zip(keys, kept):
+                if v is _MISSING:
+                    env.pop(k, None)
+        env.update(zip(g_in, grads))
+        execute(steps, env)
+        res = results(env)
         for k, pos in enumerate(lv_pos):
-            new[pos] = res[k]
-        for pos, t in enumerate(loop_vars):
-            if not t.dtype.is_floating:
-                new[pos] = grads[pos]
-        grads = new
-        caps = res[n_lv:]
-        cap_acc = caps if cap_acc is None else [x + y for x, y in zip(cap_acc, caps)]
-    if cap_acc is None:
-        cap_acc = [np.zeros(np.shape(env[t]), dtype=t.dtype.as_numpy_dtype)
-                   for t in wrt[n_lv:]]
-    out = [np.asarray(grads[p], dtype=loop_vars[p].dtype.as_numpy_dtype) for p in lv_pos]
-    out += [np.asarray(c, dtype=t.dtype.as_numpy_dtype) for c, t in zip(cap_acc, wrt[n_lv:])]
+            grads[pos] = res[k]
+        for j in range(len(sums)):
+            sums[j] = _accumulate(sums[j], res[n_lv + j])
+    out = [np.asarray(grads[p], dtype=fwd_vars[p].dtype.as_numpy_dtype) for p in lv_pos]
+    caps = [None] * (len(wrt) - n_lv)
+    for j, total in zip(step.cap_pos, sums):
+        caps[j] = total
+    for j, (total, t) in enumerate(zip(caps, wrt[n_lv:])):
+        dt = t.dtype.as_numpy_dtype
+        caps[j] = np.zeros(np.shape(env[t]), dt) if total is None else np.asarray(total, dt)
+    out += caps
     return out[0] if len(out) == 1 else builtins.tuple(out)
+
+
+def _accumulate(total, value):
+    """``total + value``, in place once ``total`` is an array of our own."""
+    if total is None:
+        return np.array(value)  # a copy: the step's value may be shared or read-only
+    if total.shape == np.shape(value):
+        np.add(total, value, out=total)
+        return total
+    return total + value
 
 
 register("While", _while_kernel, _while_shape, _while_grad, stateful=True, contexts="body",
