@@ -39,6 +39,7 @@ def gru_sequence(x, h0, steps, live, wg, bg, wc, bc):
     cand = np.zeros((t_max, b, n), x.dtype)
     h_in = np.zeros((t_max, b, n), x.dtype)
     h = h0.astype(x.dtype, copy=True)
+    every = None if live is None else live.all(axis=1)
     with one_thread():  # every product in the loop is small
         for t in range(steps):
             h_in[t] = h
@@ -50,13 +51,14 @@ def gru_sequence(x, h0, steps, live, wg, bg, wc, bc):
             np.add(xc[t], (r * h) @ wch, out=c)
             np.tanh(c, out=c)
             new = c + u * (h - c)  # u·h + (1 − u)·c
-            if live is None:
+            if live is None or every[t]:
                 outputs[t] = new
                 h = new
-            else:
+            else:  # some sequences have ended: they emit zeros and keep their state
                 m = live[t][:, None]
-                outputs[t] = np.where(m, new, 0)
-                h = np.where(m, new, h)
+                np.copyto(outputs[t], new, where=m)
+                h = h.copy()
+                np.copyto(h, new, where=m)
     return outputs, h, gates, cand, h_in
 
 
@@ -69,11 +71,12 @@ def gru_sequence_grad(x, steps, live, wg, wc, gates, cand, h_in, d_out, d_final)
     d_zg = np.zeros((t_max, b, 2 * n), x.dtype)
     d_zc = np.zeros((t_max, b, n), x.dtype)
     dh = d_final.astype(x.dtype, copy=True)
+    every = None if live is None else live.all(axis=1)
     with one_thread():
         for t in range(steps - 1, -1, -1):
             h, c, g = h_in[t], cand[t], gates[t]
             r, u = g[:, :n], g[:, n:]
-            if live is None:
+            if live is None or every[t]:
                 d_new, carry = d_out[t] + dh, 0
             else:
                 m = live[t][:, None]
