@@ -877,20 +877,24 @@ class _Prefetcher:
 
     def _fill(self):
         try:
-            for element in self._elements:
-                with self._cond:
-                    while len(self._buffer) >= self._size and not self._stopped:
-                        self._cond.wait()
-                    if self._stopped:
-                        return
-                    self._buffer.append(element)
-                    self._cond.notify_all()
+            with np.errstate(all="ignore"):  # this thread runs kernels: as in a run
+                self._pull()
         except Exception as exc:  # handed to the consumer, in its place in the sequence
             self._error = exc
         finally:
             self._elements.close()
             with self._cond:
                 self._buffer.append(self._END)
+                self._cond.notify_all()
+
+    def _pull(self):
+        for element in self._elements:
+            with self._cond:
+                while len(self._buffer) >= self._size and not self._stopped:
+                    self._cond.wait()
+                if self._stopped:
+                    return
+                self._buffer.append(element)
                 self._cond.notify_all()
 
     def take(self, ctx):

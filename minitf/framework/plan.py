@@ -479,7 +479,8 @@ def _try_fold(step, opdef, folded, shapes):
         else:
             return None
     try:
-        result = step.kernel(step.ctx, *args)
+        with np.errstate(all="ignore"):  # as in a run
+            result = step.kernel(step.ctx, *args)
     except Exception:  # noqa: BLE001  (any failure: leave the step to the run)
         return None
     values = [result] if len(op._outputs) == 1 else list(result or ())

@@ -7,6 +7,8 @@ state live in the session, so two sessions on one graph never share them.
 """
 import threading
 
+import numpy as np
+
 from minitf.framework import errors
 from minitf.framework.cancellation import CancellationManager, RunControl
 from minitf.framework.config import ConfigProto, DeviceAttributes
@@ -66,7 +68,8 @@ class BaseSession:
         self._running.values = (env, {}, RunControl(self._cancellation, options, self._config),
                                 plan)
         try:
-            execute(variant.steps, env)
+            with np.errstate(all="ignore"):  # kernels give inf and nan silently, as TF's do
+                execute(variant.steps, env)
         finally:
             self._running.values = outer  # nothing of the run outlives it but last_env
         self.last_plan, self.last_env = variant, (env if _keep_values[0] else None)
