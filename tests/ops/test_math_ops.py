@@ -11,6 +11,7 @@ import pytest
 
 import minitf as tf
 from minitf.framework import op_registry
+from minitf.ops.cwise_ops import _activation_grad
 from tests.ops.optest import Case, check_forward, check_gradient
 
 rng = np.random.RandomState(42)
@@ -483,6 +484,16 @@ CASES = [
          lambda a, b, c: np.arange(a, b, c, dtype=np.int32),
          [np.int32(3), np.int32(18), np.int32(3)]),
 ] + unary_cases() + binary_cases() + reduction_cases() + linalg_cases() + misc_cases()
+
+# The fused activation gradients (what tf.gradients of tanh and sigmoid builds).
+_Y = np.array([[-0.7, 0.1, 0.5], [0.9, -0.2, 0.0]])
+_DY = np.array([[0.3, -1.5, 2.0], [1.0, 0.4, -0.6]])
+CASES += [
+    Case("TanhGrad", lambda y, dy: _activation_grad("TanhGrad", y, dy),
+         lambda y, dy: dy * (1 - y * y), [_Y, _DY]),
+    Case("SigmoidGrad", lambda y, dy: _activation_grad("SigmoidGrad", y, dy),
+         lambda y, dy: dy * y * (1 - y), [_Y * 0.5 + 0.5, _DY]),
+]
 
 # Rows whose op is registered not differentiable get no gradient check (their
 # None gradients are asserted in test_not_differentiable_ops_give_none).
