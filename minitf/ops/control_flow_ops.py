@@ -283,6 +283,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         >>> i = tf.constant(0)
         >>> tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])   # 10
     """
+    if _structured(loop_vars):
+        return _structured_while(cond, body, loop_vars, shape_invariants, back_prop, name,
+                                 maximum_iterations, return_same_structure)
     cond_fn, body_fn = cond, body
     single = not isinstance(loop_vars, (list, builtins.tuple))
     inits = [convert_to_tensor(v) for v in ([loop_vars] if single else loop_vars)]
@@ -338,6 +341,52 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         return results[0]  # TF 1.x unpacks a single loop variable
     # TF 1.x packs the results like the body's return value (tuple or list).
     return builtins.tuple(results) if body_type is builtins.tuple else list(results)
+
+
+def _is_tensor_array(v):
+    return hasattr(v, "flow") and hasattr(v, "_next")
+
+
+def _structured(loop_vars):
+    """Loop variables that are not a flat list of tensors: TensorArrays or nests of them."""
+    if _is_tensor_array(loop_vars) or hasattr(loop_vars, "_fields"):
+        return True
+    return isinstance(loop_vars, (list, builtins.tuple)) and any(
+        _is_tensor_array(v) or isinstance(v, (list, builtins.tuple, dict)) for v in loop_vars)
+
+
+def _structured_while(cond, body, loop_vars, shape_invariants, back_prop, name,
+                      maximum_iterations, return_same_structure):
+    """``while_loop`` over nested loop variables and TensorArrays, as TF 1.x allows: the loop
+    itself runs on the flat tensors (a TensorArray's flow in its place), and ``cond`` and
+    ``body`` see the structure rebuilt."""
+    from minitf import nest
+    single = not isinstance(loop_vars, (list, builtins.tuple)) or _is_tensor_array(loop_vars)
+    structure = [loop_vars] if single else loop_vars
+    leaves = nest.flatten(structure)
+
+    def flat_tensors(values):
+        return [v.flow if _is_tensor_array(v) else convert_to_tensor(v)
+                for v in nest.flatten(values)]
+
+    def rebuild(tensors):
+        return nest.pack_sequence_as(structure, [
+            leaf._next(t) if _is_tensor_array(leaf) else t for leaf, t in zip(leaves, tensors)])
+
+    def body_flat(*tensors):
+        out = body(*rebuild(tensors))
+        return flat_tensors([out] if single else out)
+
+    invariants = None
+    if shape_invariants is not None:
+        given = nest.flatten([shape_invariants] if single else shape_invariants)
+        invariants = [TensorShape([]) if _is_tensor_array(leaf) else s
+                      for leaf, s in zip(leaves, given)]
+    res = while_loop(lambda *t: cond(*rebuild(t)), body_flat, flat_tensors(structure),
+                     invariants, back_prop=back_prop, name=name,
+                     maximum_iterations=maximum_iterations, return_same_structure=True)
+    packed = rebuild(res)
+    return packed[0] if single and not return_same_structure else packed
 
 
 def _refines(shape, invariant):

@@ -127,3 +127,17 @@ def test_gradient_of_an_element_nothing_reads_is_zero():
     (g,) = tf.gradients(tf.reduce_sum(ta.read(1)), x)
     with tf.Session() as sess:
         np.testing.assert_allclose(sess.run(g), [2.0, 2.0])
+
+
+def test_tensor_array_as_a_while_loop_variable_with_its_gradient():
+    x = tf.constant(np.arange(12.0).reshape(4, 3))
+    _, ta = tf.while_loop(lambda i, ta: i < 4,
+                          lambda i, ta: (i + 1, ta.write(i, x[i] * float(2))),
+                          [0, tf.TensorArray(tf.float64, size=4)])
+    assert isinstance(ta, tf.TensorArray)
+    out = ta.stack()
+    (g,) = tf.gradients(tf.reduce_sum(out * out), x)
+    with tf.Session() as sess:
+        got, grad = sess.run([out, g])
+    np.testing.assert_array_equal(got, 2 * np.arange(12.0).reshape(4, 3))
+    np.testing.assert_array_equal(grad, 8 * np.arange(12.0).reshape(4, 3))  # d(4x²)/dx

@@ -203,3 +203,17 @@ def test_initial_value_outside_its_shape_invariant_is_an_error():
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match="enters the loop with shape"):
             sess.run(out, {v: np.ones(2, np.float32)})
+
+
+def test_nested_loop_variables_keep_their_structure():
+    state = tf.nn.rnn_cell.LSTMStateTuple(tf.zeros([2]), tf.ones([2]))
+    k, st = tf.while_loop(lambda k, s: k < 3,
+                          lambda k, s: (k + 1, tf.nn.rnn_cell.LSTMStateTuple(s.c + s.h,
+                                                                            s.h * 2.0)),
+                          (0, state))
+    assert isinstance(st, tf.nn.rnn_cell.LSTMStateTuple)
+    with tf.Session() as sess:
+        k, (c, h) = sess.run([k, st])
+    assert k == 3
+    np.testing.assert_array_equal(c, [7.0, 7.0])  # 0 + 1 + 2 + 4
+    np.testing.assert_array_equal(h, [8.0, 8.0])
