@@ -1,4 +1,6 @@
 """Shared helpers of the benchmark scripts: timing, the optional TF oracle, the table."""
+import collections
+import contextlib
 import json
 import os
 import statistics
@@ -112,3 +114,32 @@ def main(measure, run):
         engine_main(measure)
     else:
         print_table(run())
+
+
+@contextlib.contextmanager
+def timed_kernels():
+    """Inside: every minitf kernel adds its wall time and one call to the two Counters
+    yielded, ``(seconds, calls)`` by op type; control-flow owners (While, If) are left
+    out, since their time is the kernels they run.  Build sessions inside the block."""
+    from minitf.framework import op_registry
+    spent, calls = collections.Counter(), collections.Counter()
+    saved = []
+    for op_type in op_registry.registered_types():
+        opdef = op_registry.get(op_type)
+        if opdef.contexts:
+            continue
+        saved.append((opdef, opdef.kernel))
+
+        def timed(ctx, *args, _kernel=opdef.kernel, _type=op_type, _clock=time.perf_counter):
+            t0 = _clock()
+            try:
+                return _kernel(ctx, *args)
+            finally:
+                spent[_type] += _clock() - t0
+                calls[_type] += 1
+        opdef.kernel = timed
+    try:
+        yield spent, calls
+    finally:
+        for opdef, kernel in saved:
+            opdef.kernel = kernel

@@ -8,7 +8,6 @@ on TF's while_loop path (``fused_kernels(False)``), and a breakdown says where t
 fused step's time goes: per op type, kernel time against the rest (the session's
 own work between kernels).
 """
-import collections
 import time
 
 import numpy as np
@@ -86,21 +85,7 @@ def measure(engine, fused=True, repeats=3):
 def breakdown(steps=10):
     """(ms per step, {op type: kernel ms per step}) for the fused model, kernels timed."""
     import minitf as tf
-    from minitf.framework import op_registry
-    spent = collections.Counter()
-    saved = []
-    for op_type in op_registry.registered_types():
-        opdef = op_registry.get(op_type)
-
-        def timed(ctx, *args, _kernel=opdef.kernel, _type=op_type):
-            t0 = time.perf_counter()
-            try:
-                return _kernel(ctx, *args)
-            finally:
-                spent[_type] += time.perf_counter() - t0
-        saved.append((opdef, opdef.kernel))
-        opdef.kernel = timed
-    try:
+    with _common.timed_kernels() as (spent, _):
         sess, feed, loss, train_op = _session(tf, True)
         for i in range(WARMUP):
             sess.run([train_op, loss], feed(i))
@@ -110,9 +95,6 @@ def breakdown(steps=10):
             sess.run([train_op, loss], feed(i))
         total = (time.perf_counter() - t0) / steps * 1e3
         sess.close()
-    finally:
-        for opdef, kernel in saved:
-            opdef.kernel = kernel
     return total, {k: v / steps * 1e3 for k, v in spent.items()}
 
 

@@ -14,7 +14,6 @@ wrapper, per op type, beside the bare numpy call it makes; what is left of the
 iteration is the framework's overhead (the executor, the loop, kept values).
 Target: per iteration at most real TF's time, forward and forward + gradient.
 """
-import collections
 import time
 
 import numpy as np
@@ -151,24 +150,7 @@ def breakdown(repeats=25):
     """Per op type: (µs per iteration in its kernels, kernel calls per iteration), for the
     forward and forward + gradient runs, and the total µs per iteration of each."""
     import minitf as tf
-    from minitf.framework import op_registry
-    spent, calls = collections.Counter(), collections.Counter()
-    saved = []
-    for op_type in op_registry.registered_types():
-        opdef = op_registry.get(op_type)
-        if opdef.contexts:  # While, WhileGrad, If: their time is the kernels they run
-            continue
-        saved.append((opdef, opdef.kernel))
-
-        def timed(ctx, *args, _kernel=opdef.kernel, _type=op_type, _clock=time.perf_counter):
-            t0 = _clock()
-            try:
-                return _kernel(ctx, *args)
-            finally:
-                spent[_type] += _clock() - t0
-                calls[_type] += 1
-        opdef.kernel = timed
-    try:
+    with _common.timed_kernels() as (spent, calls):
         graph, feed, loss, grad, init = _build(tf)
         sess = _session(tf, graph, init)
         result = {}
@@ -185,9 +167,6 @@ def breakdown(repeats=25):
             result[name] = ({k: (times[k] / T * 1e6, counts[k] / T) for k in times},
                             seconds / T * 1e6)
         sess.close()
-    finally:
-        for opdef, kernel in saved:
-            opdef.kernel = kernel
     return result
 
 
