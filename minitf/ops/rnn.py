@@ -221,19 +221,19 @@ def _dynamic_rnn_loop(cell, inputs, state, lengths, dtype, varscope):
         array_ops.constant(time_steps, dtype=dtypes.int32)
     batch_static = _batch_size(flat_in, 1)
     out_sizes = nest.flatten(cell.output_size)
-    with get_default_graph().name_scope("dynamic_rnn"):
-        in_tas = [TensorArray(x.dtype, size=n_steps, element_shape=x.shape[1:],
-                              tensor_array_name="input_%d" % k).unstack(x)
-                  for k, x in enumerate(flat_in)]
-        out_tas = [TensorArray(dtype, size=n_steps,
-                               element_shape=TensorShape([batch_static if isinstance(
-                                   batch_static, numbers.Integral) else None] + _size_dims(s)),
-                               tensor_array_name="output_%d" % k)
-                   for k, s in enumerate(out_sizes)]
-        time = array_ops.constant(0, dtype=dtypes.int32, name="time")
-        bound = n_steps
-        if lengths is not None:
-            bound = math_ops.minimum(n_steps, math_ops.maximum(1, math_ops.reduce_max(lengths)))
+    base = get_default_graph().get_name_scope()
+    out_tas = [TensorArray(dtype, size=n_steps,
+                           element_shape=TensorShape([batch_static if isinstance(
+                               batch_static, numbers.Integral) else None] + _size_dims(s)),
+                           tensor_array_name="%s/output_%d" % (base, k))
+               for k, s in enumerate(out_sizes)]
+    in_tas = [TensorArray(x.dtype, size=n_steps, element_shape=x.shape[1:],
+                          tensor_array_name="%s/input_%d" % (base, k)).unstack(x)
+              for k, x in enumerate(flat_in)]
+    time = array_ops.constant(0, dtype=dtypes.int32, name="time")
+    bound = n_steps
+    if lengths is not None:
+        bound = math_ops.minimum(n_steps, math_ops.maximum(1, math_ops.reduce_max(lengths)))
     flat_state = nest.flatten(state)
     k_state = len(flat_state)
 

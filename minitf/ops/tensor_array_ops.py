@@ -258,9 +258,9 @@ class TensorArray:
             raise ValueError("Size must be provided if handle is not provided")
         with op_scope(name, "TensorArray", [size]) as scope:
             size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
-            op = make_op("TensorArrayV3", [size], [dtypes.string, dtypes.float32],
-                         tensor_array_name or scope,
+            op = make_op("TensorArrayV3", [size], [dtypes.string, dtypes.float32], scope,
                          {"dtype": self._dtype, "dynamic_size": bool(dynamic_size),
+                          "tensor_array_name": tensor_array_name or "",
                           "clear_after_read": clear_after_read is not False,
                           "element_shape": self._shape_cell[0]})
             self._handle, self._flow = op._outputs
