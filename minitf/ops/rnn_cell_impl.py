@@ -463,8 +463,9 @@ class DropoutWrapper(_Wrapper):
     With ``variational_recurrent=True`` the masks are drawn once per run, when the
     wrapper is made, and used at every time step and for every sequence of the
     batch (Gal & Ghahramani 2016; TF's [1, size] noise), which needs ``dtype`` and,
-    for input dropout, ``input_size``.  State dropout leaves an
-    LSTM's memory ``c`` alone and drops only its output ``h``, as in TF.
+    for input dropout, ``input_size``.  State dropout leaves an LSTM's memory ``c``
+    alone and drops only its output ``h``, as in TF; ``dropout_state_filter_visitor``
+    (called on each other state tensor) may spare more.
     """
 
     def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
@@ -475,8 +476,7 @@ class DropoutWrapper(_Wrapper):
         self._output_keep = _keep_prob(output_keep_prob, "output_keep_prob")
         self._state_keep = _keep_prob(state_keep_prob, "state_keep_prob")
         self._seed, self._variational = seed, variational_recurrent
-        self._filter = dropout_state_filter_visitor or (
-            lambda s: not (isinstance(s, LSTMStateTuple)))
+        self._filter = dropout_state_filter_visitor or (lambda s: True)
         self._noise = None
         if variational_recurrent:
             if dtype is None:
