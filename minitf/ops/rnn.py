@@ -97,17 +97,18 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
     ``inputs`` is ``[batch, time, depth]`` (``[time, batch, depth]`` with
     ``time_major``), or a nest of such tensors; batch size and length may be known
     only at run time.  ``parallel_iterations`` and ``swap_memory`` are accepted
-    for TF code and change nothing here (the loop runs one step at a time).
+    for TF code and change nothing here (the loop runs one step at a time).  A plain
+    ``GRUCell`` runs as one fused op instead of the loop (see ``fused_kernels``).
     """
     _check_cell(cell)
     with vs.variable_scope(scope or "rnn") as varscope:
         flat = [convert_to_tensor(x) for x in nest.flatten(inputs)]
-        if not time_major:
-            flat = [_swap_batch_time(x) for x in flat]
         for x in flat:
             if x.shape.ndims is not None and x.shape.ndims < 2:
                 raise ValueError("Expected inputs of rank >= 2 ([batch, time, ...]), saw shape "
                                  "%s" % x.shape)
+        if not time_major:
+            flat = [_swap_batch_time(x) for x in flat]
         batch_size = _batch_size(flat, 1)
         lengths = _sequence_length(sequence_length)
         state = _initial_state(cell, initial_state, batch_size, dtype)

@@ -375,3 +375,8 @@ CASES = [Case("GRUSequence", _fused_gru, _numpy_fused_gru,
 def test_fused_gru_row(case):
     check_forward(case)
     check_gradient(case)
+
+
+def test_inputs_of_rank_one_are_refused_with_the_expected_shape():
+    with pytest.raises(ValueError, match="Expected inputs of rank >= 2"):
+        tf.nn.dynamic_rnn(rnn_cell.GRUCell(2), tf.zeros([5]), dtype=tf.float32)
