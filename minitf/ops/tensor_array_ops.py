@@ -37,6 +37,8 @@ class _Elements:
         self.clear_after_read = clear_after_read
         self.forward = forward  # for a gradient array: the array it is the gradient of
         self.grads = {}
+        self.cleared = set()  # indices read once already (with clear_after_read)
+        self.written_shape = None  # of the first element written: unwritten ones stack as 0
 
     def _check_index(self, ctx, index, writing):
         if index < 0:
@@ -58,6 +60,9 @@ class _Elements:
                           "is not compatible with the array's element shape %s."
                           % (index, list(value.shape), shape))
         old = self.items[index]
+        self.cleared.discard(index)
+        if self.written_shape is None:
+            self.written_shape = value.shape
         if self.forward is not None:  # gradients of several reads of one element add up
             self.items[index] = value if old is None else old + value
         elif old is not None and old is not value and not np.array_equal(old, value):
@@ -68,7 +73,14 @@ class _Elements:
 
     def read(self, ctx, index):
         self._check_index(ctx, index, False)
+        if index in self.cleared:
+            raise invalid(ctx, "Could not read index %d twice because it was cleared after a "
+                          "previous read (perhaps try setting clear_after_read = false?)"
+                          % index)
         value = self.items[index]
+        if value is not None and self.clear_after_read and self.forward is None:
+            self.items[index] = None  # TF frees an element once it has been read
+            self.cleared.add(index)
         if value is None:
             if self.forward is not None:  # nothing flowed back into this element
                 return np.zeros_like(self.forward.items[index])
@@ -80,11 +92,10 @@ class _Elements:
         """An element; zeros for one never written when the element shape is known (TF's
         rule for stacking: ``dynamic_rnn`` writes no output past the longest sequence)."""
         self._check_index(ctx, index, False)
-        if self.items[index] is None and self.forward is None:
+        if self.items[index] is None and self.forward is None and index not in self.cleared:
             shape = self.element_shape
-            known = next((v for v in self.items if v is not None), None)
-            if known is not None:
-                return np.zeros_like(known)
+            if self.written_shape is not None:
+                return np.zeros(self.written_shape, self.dtype.as_numpy_dtype)
             if shape is not None and shape.is_fully_defined():
                 return np.zeros(shape.as_list(), self.dtype.as_numpy_dtype)
         return self.read(ctx, index)

@@ -25,7 +25,7 @@ def _write_read(x):
 
 def _loop_square(x):
     """out[t] = in[t] * in[3 - t] (t + 1), written in a while_loop, then stacked."""
-    src = tf.TensorArray(x.dtype, size=4).unstack(x)
+    src = tf.TensorArray(x.dtype, size=4, clear_after_read=False).unstack(x)  # read twice
     dst = tf.TensorArray(x.dtype, size=4)
 
     def body(t, flow):
@@ -57,7 +57,7 @@ def test_table(case):
 
 
 def test_write_read_stack_size_and_close():
-    ta = tf.TensorArray(tf.float32, size=3)
+    ta = tf.TensorArray(tf.float32, size=3, clear_after_read=False)
     ta = ta.write(0, [1.0, 2.0]).write(2, [5.0, 6.0]).write(1, [3.0, 4.0])
     closed = ta.close()
     with tf.Session() as sess:
@@ -80,7 +80,7 @@ def test_dynamic_size_grows_and_fixed_size_refuses():
 
 
 def test_unwritten_element_is_an_error_to_read_but_stacks_as_zeros():
-    ta = tf.TensorArray(tf.float32, size=3).write(0, [1.0, 1.0])
+    ta = tf.TensorArray(tf.float32, size=3, clear_after_read=False).write(0, [1.0, 1.0])
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match="not yet been written"):
             sess.run(ta.read(1))
@@ -114,7 +114,7 @@ def test_scatter_checks_its_lengths():
 
 def test_gradient_of_two_reads_of_one_element_adds_up():
     x = tf.constant([1.0, 2.0])
-    ta = tf.TensorArray(tf.float32, size=1).write(0, x)
+    ta = tf.TensorArray(tf.float32, size=1, clear_after_read=False).write(0, x)
     y = ta.read(0) * 3.0 + ta.read(0) * 4.0
     (g,) = tf.gradients(tf.reduce_sum(y), x)
     with tf.Session() as sess:
@@ -141,3 +141,11 @@ def test_tensor_array_as_a_while_loop_variable_with_its_gradient():
         got, grad = sess.run([out, g])
     np.testing.assert_array_equal(got, 2 * np.arange(12.0).reshape(4, 3))
     np.testing.assert_array_equal(grad, 8 * np.arange(12.0).reshape(4, 3))  # d(4x²)/dx
+
+
+def test_an_element_is_read_once_unless_clear_after_read_is_false():
+    ta = tf.TensorArray(tf.float32, size=1).write(0, 1.0)
+    twice = ta.read(0) + ta.read(0)
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                                             match="Could not read index 0 twice"):
+        sess.run(twice)
