@@ -83,7 +83,9 @@ class _Elements:
             self.cleared.add(index)
         if value is None:
             if self.forward is not None:  # nothing flowed back into this element
-                return np.zeros_like(self.forward.items[index])
+                known = self.forward.items[index]  # None once read and cleared
+                return np.zeros(self.forward.written_shape if known is None else known.shape,
+                                self.dtype.as_numpy_dtype)
             raise invalid(ctx, "Could not read from TensorArray index %d because it has not "
                           "yet been written to." % index)
         return value

@@ -149,3 +149,18 @@ def test_an_element_is_read_once_unless_clear_after_read_is_false():
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
                                              match="Could not read index 0 twice"):
         sess.run(twice)
+
+
+def test_gradient_through_a_loop_whose_stacked_outputs_the_loss_ignores():
+    x = tf.constant(np.arange(6.0).reshape(3, 2))
+
+    def body(t, acc, h):
+        return t + 1, acc.write(t, h), h * x[t]
+    _, acc, h = tf.while_loop(lambda t, *_: t < 3, body,
+                              [0, tf.TensorArray(tf.float64, size=3), tf.ones([2], tf.float64)])
+    stacked = acc.stack()  # run, so its elements are read and freed, but not in the loss
+    (g,) = tf.gradients(tf.reduce_sum(h), x)
+    with tf.Session() as sess:
+        _, grad = sess.run([stacked, g])
+    X = np.arange(6.0).reshape(3, 2)  # h = x0 * x1 * x2 (columnwise)
+    np.testing.assert_allclose(grad, [X[1] * X[2], X[0] * X[2], X[0] * X[1]])
