@@ -12,8 +12,6 @@ PIP_FLAGS := --disable-pip-version-check --progress-bar off -q
 
 PORT ?= 8888
 PYTEST_ARGS ?=
-# The suite runs on this many processes (pytest-xdist); 2 cores is the course machine.
-TEST_WORKERS ?= 2
 # JupyterLab refuses to start as root without this flag (CI and containers run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -47,10 +45,10 @@ lab: $(STAMP)
 	    $(ROOT_FLAG)
 
 test: $(STAMP)
-	$(VPY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VPY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(VPY) -m pytest -n $(TEST_WORKERS) -m "not notebooks and not grading and not browser and not slow" $(PYTEST_ARGS)
+	$(VPY) -m pytest -m "not notebooks and not grading and not browser and not slow" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(VPY) benchmarks/run_all.py
